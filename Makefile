@@ -1,0 +1,37 @@
+# Two commands for everyone:  `make lab` opens the course,  `make test` runs every test.
+# Both create the project's virtual environment (.venv) on first use.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+ARGS   ?=
+
+.PHONY: lab test env clean-notebooks check-notebooks release benchmark student-mode
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m tools.student_mode $(VENV)
+	touch $(STAMP)
+
+env: $(STAMP)
+
+## Open the course home in JupyterLab (extra options: make lab ARGS='--no-browser --port=8899')
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab lessons/00-course-home.ipynb $(ARGS)
+
+## Run the whole test suite (unit, notebooks, grading, browser)
+test: $(STAMP)
+	$(PY) -m pytest $(ARGS)
+
+## Strip outputs and execution counts from every notebook (keeps nbgrader metadata)
+clean-notebooks: $(STAMP)
+	$(PY) -m tools.clean_notebooks lessons solutions
+
+## Regenerate exercises/ from solutions/ with nbgrader
+release: $(STAMP)
+	$(PY) -m autograder release
+
+## Timing benchmarks (not part of the test suite)
+benchmark: $(STAMP)
+	$(PY) benchmarks/widget_updates.py
