@@ -5,6 +5,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 ARGS   ?=
+# JupyterLab refuses to run as root without this (containers, CI machines)
+AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 .PHONY: lab test env clean-notebooks check-notebooks release benchmark student-mode
 
@@ -18,7 +20,7 @@ env: $(STAMP)
 
 ## Open the course home in JupyterLab (extra options: make lab ARGS='--no-browser --port=8899')
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab lessons/00-course-home.ipynb $(ARGS)
+	$(VENV)/bin/jupyter lab lessons/00-course-home.ipynb $(AS_ROOT) $(ARGS)
 
 ## Run the whole test suite (unit, notebooks, grading, browser)
 test: $(STAMP)
@@ -34,4 +36,5 @@ release: $(STAMP)
 
 ## Timing benchmarks (not part of the test suite)
 benchmark: $(STAMP)
-	$(PY) benchmarks/widget_updates.py
+	$(PY) -m benchmarks.widget_updates
+	$(PY) -m benchmarks.browser_latency
