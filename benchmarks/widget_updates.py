@@ -33,6 +33,9 @@ def explorer_classes():
 def time_moves(explorer, moves, repeats: int) -> list[float]:
     canvas = explorer.fig.canvas
     explorer.widget  # build the layout as a lesson does
+    # As after ipympl's handshake with a connected browser: frames go out as diffs,
+    # not also re-encoded into the widget's data-URL snapshot.
+    canvas.syncing_data_url = False
     canvas.draw()    # the browser's first full draw
     canvas.get_diff_image()
     samples = []

@@ -72,6 +72,7 @@ class Explorer:
         self._animated: list = []
         self._background = None
         self._full_draw_needed = True
+        self._displayed = False
         self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
 
     def animate(self, *artists):
@@ -98,6 +99,13 @@ class Explorer:
     def render(self) -> None:
         """Repaint now: blit the moving artists, or a full draw when needed."""
         canvas = self.fig.canvas
+        if self._displayed and getattr(canvas, "syncing_data_url", False):
+            # Shown, but the browser has not yet set the canvas up (its "initialized"
+            # message waits behind running cells, e.g. a later cell moving this explorer
+            # during Run All). Sending an image now leaves ipympl's canvas at 0x0; the
+            # browser asks for a full redraw as soon as it is ready.
+            self._full_draw_needed = True
+            return
         if self._full_draw_needed or self._background is None:
             self._full_draw_needed = False
             canvas.draw()  # fires draw_event -> caches background, draws animated artists
@@ -141,4 +149,6 @@ class Explorer:
     def _ipython_display_(self):
         from IPython.display import display
 
-        display(self.widget)
+        widget = self.widget
+        self._displayed = True
+        display(widget)

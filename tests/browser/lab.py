@@ -84,7 +84,8 @@ def start_lab(workdir: Path, folders=("lessons",), timeout: float = 90) -> Lab:
 
 def open_notebook(page, lab: Lab, path: str, timeout: float = 60_000) -> None:
     """Open a notebook (path relative to the served root) and wait for an idle kernel."""
-    page.goto(f"{lab.url}/lab/tree/{path}?token={lab.token}")
+    # reset: start from an empty workspace, not the notebooks earlier tests left open
+    page.goto(f"{lab.url}/lab/tree/{path}?reset&token={lab.token}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout)
     wait_kernel_idle(page, timeout)
 
@@ -117,8 +118,12 @@ def run_all(page, timeout: float = 120_000) -> None:
 
 
 def readout_texts(page) -> list[str]:
-    """The live readouts of every explorer on the page, in order."""
-    return page.locator(".course-readout").all_inner_texts()
+    """The live readouts of every explorer on the page, in order.
+
+    Text content, not inner text: JupyterLab 4 virtualises cells scrolled out of
+    view, and their inner text reads as empty.
+    """
+    return [" ".join(t.split()) for t in page.locator(".course-readout").all_text_contents()]
 
 
 def sliders(page):

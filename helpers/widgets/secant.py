@@ -1,0 +1,136 @@
+"""The secant explorer of lesson 01: shrink h and watch the secant turn into the tangent.
+
+Left: the curve, the dashed tangent at x and the secant through (x, f(x)) and
+(x + h, f(x + h)). Right: the error |secant slope - f'(x)| against h on log-log
+axes, with a marker at the current h. For moderate h the error falls in step
+with h (the secant is a forward difference); for very small h floating-point
+round-off takes over, which is the V-shaped plot later in the lesson.
+"""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from helpers.functions import FUNCTIONS_1D
+from helpers.gradcheck import forward_difference
+from helpers.plotting import COLORS, tangent_segment
+from helpers.widgets.base import Explorer
+
+H_EXPONENTS = (-12.0, 0.3)  # h from 1e-12 to about 2
+ERROR_FLOOR = 1e-14  # exact zeros are drawn here, so a log axis can show them
+
+
+class SecantExplorer(Explorer):
+    """A secant whose second point slides towards the first as h shrinks.
+
+    Controls: the function, the point x, and h on a log scale (one arrow-key
+    press multiplies or divides h by about 1.26). The readout gives h, the
+    secant slope, the true slope f'(x) and the error between them.
+    """
+
+    alt_text = ("Left: the chosen curve with a dashed tangent line at x and a secant line "
+                "through x and x + h; as h shrinks the secant lines up with the tangent. "
+                "Right: log-log plot of the secant slope's error against h, with a dot at the "
+                "current h. The readout gives h, the secant slope, the true slope and the error.")
+
+    def __init__(self, function: str = "x^2", x: float = 1.0, h: float = 1.0, functions=None):
+        super().__init__(figsize=(8.4, 3.6), ncols=2)
+        self.functions = dict(functions or FUNCTIONS_1D)
+        self.ax_curve, self.ax_error = self.ax
+        ax = self.ax_curve
+        (self.curve,) = ax.plot([], [], color=COLORS["function"], label="f(x)")
+        (self.tangent,) = ax.plot([], [], "--", color=COLORS["tangent"], label="tangent at x")
+        (self.secant,) = ax.plot([], [], "-.", color=COLORS["secant"], label="secant")
+        (self.points,) = ax.plot([], [], "o", color=COLORS["secant"], markeredgecolor="black", zorder=5)
+        ax.axhline(0, color="0.6", linewidth=0.8)
+        ax.set_xlabel("x")
+        ax.legend(loc="upper left", fontsize=8)
+
+        er = self.ax_error
+        self.hs = np.logspace(*H_EXPONENTS, 200)
+        (self.error_curve,) = er.plot([], [], color=COLORS["secant"], linewidth=1.5)
+        (self.error_marker,) = er.plot([], [], "o", color=COLORS["point"], zorder=5)
+        er.set_xscale("log")
+        er.set_yscale("log")
+        er.set_xlim(10 ** H_EXPONENTS[0], 10 ** H_EXPONENTS[1])
+        er.set_ylim(ERROR_FLOOR / 3, 1e3)
+        er.set_xlabel("step h (log scale)")
+        er.set_ylabel("|secant slope - f'(x)|")
+        er.set_title("error of the secant slope", fontsize=9)
+        er.text(0.03, 0.97, "round-off\ndominates", transform=er.transAxes, va="top", fontsize=8,
+                color="0.3")
+        er.text(0.97, 0.03, "truncation\ndominates", transform=er.transAxes, ha="right",
+                va="bottom", fontsize=8, color="0.3")
+
+        self.animate(self.tangent, self.secant, self.points, self.error_curve, self.error_marker)
+
+        self.function_choice = self.add_control("function", widgets.Dropdown(
+            options=list(self.functions), value=function, description="f(x) =",
+            layout={"width": "180px"}))
+        self.x_slider = self.add_control("x", widgets.FloatSlider(
+            value=x, min=-3.0, max=3.0, step=0.05, description="x", readout_format=".2f",
+            layout={"width": "300px"}))
+        self.h_slider = self.add_control("h", widgets.FloatLogSlider(
+            value=h, base=10, min=H_EXPONENTS[0], max=H_EXPONENTS[1], step=0.1,
+            description="h", readout_format=".1e", layout={"width": "360px"}))
+        self._shown = None
+        self.readout_text = ""
+        self._errors_for = None
+
+    def _show_function(self, name: str) -> None:
+        """Redraw the curve and rescale (only when the function changes)."""
+        fn = self.functions[name]
+        xs = np.linspace(*fn.xlim, 400)
+        ys = fn.f(xs)
+        self.curve.set_data(xs, ys)
+        pad = 0.15 * (ys.max() - ys.min() or 1.0)
+        self.ax_curve.set_xlim(*fn.xlim)
+        self.ax_curve.set_ylim(ys.min() - pad, ys.max() + pad)
+        self.ax_curve.set_title(f"f(x) = {fn.name}", fontsize=9)
+        low, high = fn.xlim
+        with self.x_slider.hold_trait_notifications():
+            self.x_slider.min, self.x_slider.max = -1e9, 1e9  # avoid min > max transients
+            self.x_slider.min, self.x_slider.max = low, high
+            self.x_slider.step = (high - low) / 120  # an even split: x = 0 is always reachable
+        self._shown = name
+        self.invalidate()
+
+    def _error_curve(self, fn, x: float) -> None:
+        """The whole error-vs-h curve for this function and point (moves with x)."""
+        exact = float(fn.df(x))
+        slopes = (fn.f(x + self.hs) - fn.f(x)) / self.hs
+        errors = np.maximum(np.abs(slopes - exact), ERROR_FLOOR)
+        self.error_curve.set_data(self.hs, errors)
+        self._errors_for = (fn.name, x)
+
+    def update(self, function: str, x: float, h: float) -> str:
+        if function != self._shown:
+            self._show_function(function)
+        fn = self.functions[function]
+        if self._errors_for != (fn.name, x):
+            self._error_curve(fn, x)
+        xs, ys = tangent_segment(fn.f, fn.df, x, fn.xlim)
+        self.tangent.set_data(xs, ys)
+        y0, y1 = float(fn.f(x)), float(fn.f(x + h))
+        slope = forward_difference(fn.f, x, h)
+        self.secant.set_data(xs, y0 + slope * (xs - x))
+        self.points.set_data([x, x + h], [y0, y1])
+        exact = float(fn.df(x))
+        error = abs(slope - exact)
+        self.error_marker.set_data([h], [max(error, ERROR_FLOOR)])
+        self.readout_text = (f"h = {h:.1e} · secant slope = {slope:.6f} · true slope f'(x) = {exact:.6f}"
+                             f" · error = {error:.1e}")
+        return self.readout_text
+
+    # Convenience for lessons and tests
+    def set_h(self, h: float) -> None:
+        self.h_slider.value = h
+
+    @classmethod
+    def benchmark_moves(cls):
+        """An explorer and one callable per user move: shrinking h, then moving x."""
+        explorer = cls(function="x^2", x=1.0, h=1.0)
+        explorer.refresh()
+        moves = [lambda e=e: explorer.set_h(10.0 ** e) for e in np.arange(-0.5, -8.01, -0.5)]
+        moves += [lambda v=v: setattr(explorer.x_slider, "value", v) for v in (1.5, 2.0, -1.0, 0.5)]
+        return explorer, moves
