@@ -114,7 +114,7 @@ FUNCTIONS_2D: dict[str, Function2D] = {
             (-2.0, 2.0), (-1.0, 3.0), minima=((1.0, 1.0),), start=(-1.5, 2.0), lr=0.001,
             note="a curved narrow valley: easy to enter, slow to follow"),
         Function2D(
-            "two minima", r"(x^2-1)^2 + \tfrac{1}{2}y^2 + \tfrac{1}{4}x",
+            "two minima", r"(x^2-1)^2 + \frac{1}{2}y^2 + \frac{1}{4}x",
             lambda x, y: (x**2 - 1) ** 2 + 0.5 * y**2 + 0.25 * x,
             _two_minima_grad,
             lambda x, y: ((12 * x**2 - 4, 0.0), (0.0, 1.0)),

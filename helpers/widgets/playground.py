@@ -161,7 +161,7 @@ class GradientDescentPlayground(Explorer):
         for mx, my in fn.minima:
             self._static += ax.plot([mx], [my], "*", color=PALETTE["sky"], markeredgecolor="black",
                                     markersize=13, zorder=4)
-        ax.set_title(f"{fn.name}:  ${fn.latex.replace(chr(92) + 'tfrac', chr(92) + 'frac')}$", fontsize=10)
+        ax.set_title(f"{fn.name}:  ${fn.latex}$", fontsize=10)
 
         # Loss axis: the gap to the lowest minimum on a log scale; without a minimum, symlog.
         ax_loss = self.ax_loss

@@ -87,6 +87,9 @@ def open_notebook(page, lab: Lab, path: str, timeout: float = 60_000) -> None:
     # reset: start from an empty workspace, not the notebooks earlier tests left open
     page.goto(f"{lab.url}/lab/tree/{path}?reset&token={lab.token}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout)
+    page.wait_for_function(
+        "(path) => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        " return !!(w && w.context && w.context.path === path); }", arg=path, timeout=timeout)
     wait_kernel_idle(page, timeout)
 
 

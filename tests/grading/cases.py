@@ -358,6 +358,12 @@ EX02 = [
                 return np.array(path)
         """}, {"test_gradient_descent_path": ["sign flipped"], "test_gradient_descent_stopping": [],
                "test_fit_linear_regression": ["diverged"]}),
+    ex02("mistake-gd-delegates-to-lessons", "calls the lessons' helpers.descent instead of writing the loop", {
+        "gradient_descent": """
+            def gradient_descent(grad, w0, learning_rate, num_steps, tol=0.0):
+                from helpers.descent import run_gradient_descent
+                return run_gradient_descent(grad, w0, learning_rate, num_steps, grad_tol=tol).path
+        """}, {"test_gradient_descent_path": ["your own loop"], "test_gradient_descent_stopping": []}),
     ex02("mistake-gd-same-array", "the same array object in every row of the path", {
         "gradient_descent": """
             def gradient_descent(grad, w0, learning_rate, num_steps, tol=0.0):
