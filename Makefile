@@ -20,7 +20,8 @@ env: $(STAMP)
 
 ## Open the course home in JupyterLab (extra options: make lab ARGS='--no-browser --port=8899')
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab lessons/00-course-home.ipynb $(AS_ROOT) $(ARGS)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+	    --LabApp.default_url=/lab/tree/lessons/00-course-home.ipynb $(AS_ROOT) $(ARGS)
 
 ## Run the whole test suite (unit, notebooks, grading, browser)
 test: $(STAMP)
