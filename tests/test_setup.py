@@ -3,6 +3,7 @@ import os
 import signal
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -51,7 +52,9 @@ def test_make_lab_serves_the_course_home():
                     assert response.url.endswith("/lab/tree/lessons/00-course-home.ipynb") or \
                         "00-course-home" in response.url, response.url
                 return
-            except OSError:
+            except urllib.error.HTTPError as error:  # the server answers, but not with the course
+                raise AssertionError(f"make lab serves the wrong root: {error.url} -> HTTP {error.code}") from None
+            except OSError:  # not listening yet
                 time.sleep(0.5)
         raise AssertionError("make lab did not serve the course within 90 s")
     finally:
