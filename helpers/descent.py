@@ -289,3 +289,21 @@ def minibatch_sgd(batch_grad, w0, n: int, lr: float, num_epochs: int, batch_size
     with np.errstate(over="ignore", invalid="ignore"):
         losses = np.array([loss(p) for p in path], dtype=float) if loss is not None else np.full(len(path), np.nan)
     return DescentRun(path, losses, np.array(norms), float(lr), reason)
+
+
+def visible_path(path, low, high, box_factor: float = 20.0) -> np.ndarray:
+    """The part of a path worth drawing (the explorers of lessons 05 and 06).
+
+    Keeps the finite rows up to the first non-finite one, then stops at the
+    first point more than ``box_factor`` half-widths from the centre of the
+    plotted box ``[low, high]``, so a diverging run never wrecks the plot.
+    """
+    path = np.asarray(path, dtype=float)
+    finite = np.all(np.isfinite(path), axis=1)
+    path = path[: int(np.argmin(finite)) if not finite.all() else len(path)]
+    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    centre, half = (low + high) / 2, (high - low) / 2
+    outside = np.any(np.abs(path - centre) > box_factor * half, axis=1)
+    if outside.any():
+        path = path[: int(np.argmax(outside)) + 1]
+    return path

@@ -25,7 +25,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
 
-from helpers.descent import (VERDICTS, DescentRun, contraction_factor, quadratic_stability,
+from helpers.descent import (visible_path, VERDICTS, DescentRun, contraction_factor, quadratic_stability,
                              run_gradient_descent, verdict)
 from helpers.functions import FUNCTIONS_2D
 from helpers.plotting import COLORS, PALETTE, STYLE, plot_contour
@@ -272,14 +272,7 @@ class GradientDescentPlayground(Explorer):
 
     def _visible_path(self, path: np.ndarray) -> np.ndarray:
         """The finite part of the path, up to the first point far outside the plotted box."""
-        finite = np.all(np.isfinite(path), axis=1)
-        path = path[: int(np.argmin(finite)) if not finite.all() else len(path)]
-        low, high = self._box
-        centre, half = (low + high) / 2, (high - low) / 2
-        outside = np.any(np.abs(path - centre) > BOX_FACTOR * half, axis=1)
-        if outside.any():
-            path = path[: int(np.argmax(outside)) + 1]
-        return path
+        return visible_path(path, *self._box, box_factor=BOX_FACTOR)
 
     # -- the update ----------------------------------------------------------------
     def update(self, function: str, lr: float, steps: int, x0: float, y0: float) -> str:

@@ -42,7 +42,7 @@ from matplotlib.transforms import Bbox
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
 from helpers.data import regression_data, standardize
-from helpers.descent import (DescentRun, Stability, contraction_factor, quadratic_stability,
+from helpers.descent import (visible_path, DescentRun, Stability, contraction_factor, quadratic_stability,
                              run_gradient_descent, verdict)
 from helpers.plotting import COLORS, PALETTE, STYLE
 from helpers.widgets.base import Explorer
@@ -348,14 +348,7 @@ class FeatureScalingExplorer(Explorer):
 
     def _visible_path(self, path: np.ndarray) -> np.ndarray:
         """The finite part of the path, up to the first point far outside the plotted box."""
-        finite = np.all(np.isfinite(path), axis=1)
-        path = path[: int(np.argmin(finite)) if not finite.all() else len(path)]
-        low, high = self._box
-        centre, half = (low + high) / 2, (high - low) / 2
-        outside = np.any(np.abs(path - centre) > BOX_FACTOR * half, axis=1)
-        if outside.any():
-            path = path[: int(np.argmax(outside)) + 1]
-        return path
+        return visible_path(path, *self._box, box_factor=BOX_FACTOR)
 
     # -- the update ---------------------------------------------------------------
     def update(self, scale: float, standardized: bool, lr: float, steps: int) -> str:

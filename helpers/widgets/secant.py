@@ -15,6 +15,7 @@ from helpers.functions import FUNCTIONS_1D
 from helpers.gradcheck import forward_difference
 from helpers.plotting import COLORS, tangent_segment
 from helpers.widgets.base import Explorer
+from helpers.widgets.tangent import show_function
 
 H_EXPONENTS = (-12.0, 0.3)  # h from 1e-12 to about 2
 ERROR_FLOOR = 1e-14  # exact zeros are drawn here, so a log axis can show them
@@ -80,18 +81,7 @@ class SecantExplorer(Explorer):
     def _show_function(self, name: str) -> None:
         """Redraw the curve and rescale (only when the function changes)."""
         fn = self.functions[name]
-        xs = np.linspace(*fn.xlim, 400)
-        ys = fn.f(xs)
-        self.curve.set_data(xs, ys)
-        pad = 0.15 * (ys.max() - ys.min() or 1.0)
-        self.ax_curve.set_xlim(*fn.xlim)
-        self.ax_curve.set_ylim(ys.min() - pad, ys.max() + pad)
-        self.ax_curve.set_title(f"f(x) = {fn.name}", fontsize=9)
-        low, high = fn.xlim
-        with self.x_slider.hold_trait_notifications():
-            self.x_slider.min, self.x_slider.max = -1e9, 1e9  # avoid min > max transients
-            self.x_slider.min, self.x_slider.max = low, high
-            self.x_slider.step = (high - low) / 120  # an even split: x = 0 is always reachable
+        show_function(self.ax_curve, self.curve, self.x_slider, fn, title=f"f(x) = {fn.name}")
         self._shown = name
         self.invalidate()
 

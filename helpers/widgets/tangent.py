@@ -9,6 +9,26 @@ from helpers.plotting import COLORS, tangent_segment
 from helpers.widgets.base import Explorer
 
 
+def show_function(ax, curve, x_slider, fn, title: str) -> None:
+    """Draw ``fn`` on the ``curve`` line, fit ``ax`` to it and give ``x_slider`` its range.
+
+    Shared by the tangent and secant explorers of lesson 01 (called only when the
+    chosen function changes: a static-content change).
+    """
+    xs = np.linspace(*fn.xlim, 400)
+    ys = fn.f(xs)
+    curve.set_data(xs, ys)
+    pad = 0.15 * (ys.max() - ys.min() or 1.0)
+    ax.set_xlim(*fn.xlim)
+    ax.set_ylim(ys.min() - pad, ys.max() + pad)
+    ax.set_title(title, fontsize=9)
+    low, high = fn.xlim
+    with x_slider.hold_trait_notifications():
+        x_slider.min, x_slider.max = -1e9, 1e9  # avoid min > max transients
+        x_slider.min, x_slider.max = low, high
+        x_slider.step = (high - low) / 120  # an even split: x = 0 is always reachable
+
+
 class TangentExplorer(Explorer):
     """A curve, a point on it and the tangent line there, with a live readout
     ``x · f(x) · slope``. Keyboard: focus the slider, then arrow keys.
@@ -40,18 +60,7 @@ class TangentExplorer(Explorer):
     def _show_function(self, name: str) -> None:
         """Redraw the curve and rescale (only when the function changes)."""
         fn = self.functions[name]
-        xs = np.linspace(*fn.xlim, 400)
-        ys = fn.f(xs)
-        self.curve.set_data(xs, ys)
-        pad = 0.15 * (ys.max() - ys.min() or 1.0)
-        self.ax.set_xlim(*fn.xlim)
-        self.ax.set_ylim(ys.min() - pad, ys.max() + pad)
-        self.ax.set_title(f"f(x) = {fn.name}   ({fn.note})", fontsize=9)
-        low, high = fn.xlim
-        with self.x_slider.hold_trait_notifications():
-            self.x_slider.min, self.x_slider.max = -1e9, 1e9  # avoid min > max transients
-            self.x_slider.min, self.x_slider.max = low, high
-            self.x_slider.step = (high - low) / 120  # an even split: x = 0 is always reachable
+        show_function(self.ax, self.curve, self.x_slider, fn, title=f"f(x) = {fn.name}   ({fn.note})")
         self._shown = name
         self.invalidate()
 

@@ -172,3 +172,14 @@ def test_minibatch_sgd_guards_divergence():
         warnings.simplefilter("error")
         run = minibatch_sgd(batch_grad, [0, 0], len(x), lr=50.0, num_epochs=500, batch_size=1, loss=loss)
     assert run.stop_reason == "not finite" and not np.all(np.isfinite(run.path[-1]))
+
+
+def test_visible_path_stops_at_non_finite_and_far_points():
+    from helpers.descent import visible_path
+
+    box = (np.array([-1.0, -1.0]), np.array([1.0, 1.0]))
+    path = np.array([[0.5, 0.5], [2.0, 0.0], [30.0, 0.0], [np.inf, 0.0], [1.0, 1.0]])
+    assert visible_path(path, *box, box_factor=20).tolist() == [[0.5, 0.5], [2.0, 0.0], [30.0, 0.0]]
+    assert visible_path(path, *box, box_factor=10).tolist() == [[0.5, 0.5], [2.0, 0.0], [30.0, 0.0]]
+    assert len(visible_path(path, *box, box_factor=1.5)) == 2   # ends with the first far point
+    assert len(visible_path(path[:2], *box)) == 2
