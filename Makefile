@@ -8,7 +8,7 @@ ARGS   ?=
 # JupyterLab refuses to run as root without this (containers, CI machines)
 AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test env clean-notebooks check-notebooks release benchmark student-mode
+.PHONY: lab test env clean-notebooks release benchmark benchmark-attacks
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,9 +18,11 @@ $(STAMP): pyproject.toml
 
 env: $(STAMP)
 
-## Open the course home in JupyterLab (extra options: make lab ARGS='--no-browser --port=8899')
+## Open the course home in JupyterLab (extra options: make lab ARGS='--no-browser --port=8899').
+## The venv goes first on PATH so terminals and `!python` in notebooks use the course's Python.
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" \
+	    $(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
 	    --LabApp.default_url=/lab/tree/lessons/00-course-home.ipynb $(AS_ROOT) $(ARGS)
 
 ## Run the whole test suite (unit, notebooks, grading, browser)
@@ -39,3 +41,8 @@ release: $(STAMP)
 benchmark: $(STAMP)
 	$(PY) -m benchmarks.widget_updates
 	$(PY) -m benchmarks.browser_latency
+	$(PY) -m benchmarks.grading_throughput
+
+## Every attack fixture under stock nbgrader and under the course's grader (slow)
+benchmark-attacks: $(STAMP)
+	$(PY) -m benchmarks.adversarial_stock

@@ -1,0 +1,213 @@
+"""``python -m autograder check PATH``: grade one notebook like the instructor would.
+
+The notebook is graded by nbgrader's own pipeline in a throw-away course
+directory: ``generate_assignment`` of the assignment's source (with its hidden
+tests) from ``solutions/``, then ``autograde`` with the trusted engine, then the
+scores are read back from the gradebook. PATH itself is only read.
+
+In a student copy of the course (no ``solutions/``) the released exercise is the
+source: only the visible tests run, and the report says so.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from autograder import config as cfg
+from autograder.course import UserError, _fail_line, known_assignments
+
+
+class BadInput(UserError):
+    """Missing, unreadable or non-notebook file, or unknown assignment (exit 2)."""
+
+
+def read_notebook(path: Path):
+    if not path.exists():
+        raise BadInput(f"{path}: no such file")
+    if path.is_dir():
+        raise BadInput(f"{path} is a directory, not a notebook")
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        nb = nbformat.reads(text.decode("utf-8"), as_version=4)
+    except Exception:  # noqa: BLE001 - any parse problem is "not a notebook"
+        raise BadInput(f"{path} is not a Jupyter notebook (or its JSON is damaged)") from None
+    if not isinstance(nb.get("cells"), list):
+        raise BadInput(f"{path} is not a Jupyter notebook")
+    return nb
+
+
+def _grade_ids(nb) -> set:
+    ids = set()
+    for cell in nb.cells:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid:
+            ids.add(gid)
+    return ids
+
+
+def source_for(assignment: str) -> tuple[Path, bool]:
+    """(source notebook, hidden tests included?) for an assignment."""
+    src = cfg.SOLUTIONS_DIR / assignment / f"{assignment}.ipynb"
+    if src.is_file():
+        return src, True
+    released = cfg.EXERCISES_DIR / assignment / f"{assignment}.ipynb"
+    if released.is_file():
+        return released, False
+    raise BadInput(f"unknown assignment {assignment!r}")
+
+
+def available_assignments() -> list[str]:
+    names = set(known_assignments())
+    if cfg.EXERCISES_DIR.is_dir():
+        names |= {p.name for p in cfg.EXERCISES_DIR.iterdir()
+                  if (p / f"{p.name}.ipynb").is_file()}
+    return sorted(names)
+
+
+def identify(path: Path, nb, assignment: str | None) -> str:
+    names = available_assignments()
+    if assignment:
+        if assignment not in names:
+            raise BadInput(f"unknown assignment {assignment!r} (known: {', '.join(names) or 'none'})")
+        return assignment
+    ids = _grade_ids(nb)
+    best, overlap = None, 0
+    for name in names:
+        try:
+            src, _ = source_for(name)
+            common = len(ids & _grade_ids(nbformat.read(str(src), as_version=4)))
+        except (BadInput, OSError, ValueError):
+            continue
+        if common > overlap:
+            best, overlap = name, common
+    if best:
+        return best
+    for guess in (path.stem, path.parent.name):
+        if guess in names:
+            return guess
+    raise BadInput(f"{path} is not one of the course's exercises (known: "
+                   f"{', '.join(names) or 'none'}); pass --assignment NAME if it was renamed")
+
+
+def check(path, assignment: str | None = None, sandbox: str = "auto") -> dict:
+    """Grade one notebook; returns the report dict of the JSON contract."""
+    path = Path(path).expanduser()
+    nb = read_notebook(path)
+    name = identify(path, nb, assignment)
+    source, hidden_included = source_for(name)
+    with tempfile.TemporaryDirectory(prefix="autograder-check-") as tmp:
+        course = Path(tmp)
+        (course / "source" / name).mkdir(parents=True)
+        shutil.copy(source, course / "source" / name / f"{name}.ipynb")
+        submitted = course / "submitted" / "learner" / name
+        submitted.mkdir(parents=True)
+        (submitted / f"{name}.ipynb").write_bytes(path.read_bytes())
+        api = cfg.api_for(course, sandbox=sandbox)
+        result = api.generate_assignment(name, force=True, create=True)
+        if not result.get("success"):
+            raise UserError(f"could not prepare {name}: {_fail_line(result)}")
+        result = api.autograde(name, "learner", force=True, create=True)
+        if not result.get("success"):
+            raise UserError(f"{path} could not be graded: {_fail_line(result)}")
+        graded = nbformat.read(str(course / "autograded" / "learner" / name / f"{name}.ipynb"),
+                               as_version=4)
+        report = _report(api, name, graded)
+    report["hidden_tests_included"] = hidden_included
+    return report
+
+
+def _feedback_of(cell) -> str:
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            return str(out.get("evalue") or out.get("ename") or "failed")
+    return "passed"
+
+
+def _report(api, name: str, graded) -> dict:
+    from nbgrader.api import Gradebook
+
+    cells = {c.metadata.nbgrader["grade_id"]: c for c in graded.cells
+             if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")}
+    tests, manual = [], []
+    with Gradebook(api.coursedir.db_url) as gb:
+        nb_entry = gb.find_submission_notebook(name, name, "learner")
+        grades = {g.name: g for g in nb_entry.grades}
+        order = [gid for gid in cells if gid in grades] + [g for g in grades if g not in cells]
+        for gid in order:
+            g = grades[gid]
+            if g.cell_type == "code" and not _is_solution(cells.get(gid)):
+                tests.append({"name": gid, "score": float(g.auto_score or 0.0),
+                              "max_score": float(g.max_score),
+                              "feedback": _feedback_of(cells[gid]) if gid in cells else "missing"})
+            else:
+                manual.append({"name": gid, "max_score": float(g.max_score)})
+    return {
+        "assignment": name,
+        "score": float(sum(t["score"] for t in tests)),
+        "max_score": float(sum(t["max_score"] for t in tests)),
+        "tests": tests,
+        "manual": manual,
+    }
+
+
+def _is_solution(cell) -> bool:
+    return bool(cell is not None and cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
+
+
+def format_report(report: dict) -> str:
+    lines = [f"{report['assignment']}: {report['score']:g} / {report['max_score']:g} points "
+             "from the automatic tests"]
+    width = max([len(t["name"]) for t in report["tests"]] + [10])
+    for t in report["tests"]:
+        mark = "PASS" if t["score"] >= t["max_score"] else "FAIL"
+        line = f"  {mark}  {t['name']:<{width}}  {t['score']:g}/{t['max_score']:g}"
+        if mark == "FAIL":
+            feedback = t["feedback"].strip().splitlines()
+            line += "  " + (feedback[0] if feedback else "")
+            line += "".join("\n" + " " * (width + 20) + more for more in feedback[1:6])
+        lines.append(line)
+    if report.get("manual"):
+        parts = ", ".join(f"{m['name']} ({m['max_score']:g} points)" for m in report["manual"])
+        lines.append(f"Graded by your instructor, not here: {parts}")
+    if not report.get("hidden_tests_included", True):
+        lines.append("Note: " + HIDDEN_NOTE)
+    return "\n".join(lines)
+
+
+HIDDEN_NOTE = ("hidden tests are not included in this copy of the course, so this score counts "
+               "the visible tests only; your instructor's grading also runs hidden tests on new "
+               "inputs.")
+
+
+CONTRACT_KEYS = ("assignment", "score", "max_score", "tests", "manual")
+
+
+def main_check(args) -> int:
+    """Exit 0 when grading finished (whatever the score), 2 for a bad PATH or an
+    unknown assignment, 1 when the notebook could not be graded (e.g. the sandbox
+    could not start)."""
+    try:
+        report = check(args.path, args.assignment)
+    except BadInput as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        # exactly the contract of spec/EXERCISES.md; the visible-tests-only note of a
+        # student copy goes to stderr
+        print(json.dumps({key: report[key] for key in CONTRACT_KEYS}))
+        if not report.get("hidden_tests_included", True):
+            print("note: " + HIDDEN_NOTE, file=sys.stderr)
+    else:
+        print(format_report(report))
+    return 0

@@ -1,0 +1,139 @@
+"""The course's nbgrader configuration, built in one place.
+
+Every command of ``python -m autograder`` runs nbgrader with this configuration;
+``autograder/nbgrader_config.py`` loads the same settings so that nbgrader's own
+commands and the formgrader behave identically in a course directory
+(``c = get_config(); from autograder.config import apply; apply(c)``).
+
+What differs from stock nbgrader, and why:
+
+- ``Autograde.autograde_preprocessors``: :class:`~autograder.engine.TrustedExecute`
+  replaces ``Execute`` (the student's code runs sandboxed, tests run trusted);
+- ``OverwriteCells.add_missing_cells``: a deleted test cell is put back and run
+  (with ``DropEmptyGradingMetadata`` so that a duplicated cell cannot crash it);
+- ``GenerateFeedback.preprocessors``: ``ClearHiddenTests`` removes hidden tests
+  from the feedback (stock nbgrader copies them into every student's feedback).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader, ConfigFileNotFound
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+# overridable for tests and for courses that keep their sources elsewhere
+SOLUTIONS_DIR = Path(os.environ.get("AUTOGRADER_SOLUTIONS", REPO_ROOT / "solutions"))
+EXERCISES_DIR = Path(os.environ.get("AUTOGRADER_EXERCISES", REPO_ROOT / "exercises"))
+
+
+def _venv_on_path() -> None:
+    """nbgrader runs the ``alembic`` script of its own environment when it creates a
+    gradebook; make it findable even when the venv is not activated."""
+    import sys
+
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+_ALEMBIC_HEAD: list = []
+
+
+def _fast_alembic_version() -> None:
+    """nbgrader asks a *subprocess* (``alembic heads``) for its schema version each
+    time it creates a gradebook (seconds on a busy machine); read the same head
+    from nbgrader's migration scripts in this process instead."""
+    import nbgrader.api
+
+    if getattr(nbgrader.api.get_alembic_version, "_autograder", False):
+        return
+
+    def get_alembic_version() -> str:
+        if not _ALEMBIC_HEAD:
+            from alembic.script import ScriptDirectory
+
+            script = ScriptDirectory(str(Path(nbgrader.api.__file__).parent / "alembic"))
+            _ALEMBIC_HEAD.append(script.get_current_head())
+        return _ALEMBIC_HEAD[0]
+
+    get_alembic_version._autograder = True
+    nbgrader.api.get_alembic_version = get_alembic_version
+
+
+def apply(c: Config, sandbox: str = "auto", timeout_cell: int | None = None,
+          timeout_notebook: int | None = None) -> Config:
+    """Put the course's grading settings into an nbgrader ``Config``."""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import (
+        AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput, DeduplicateIds,
+        GetGrades, IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
+    )
+
+    from autograder.engine import DropEmptyGradingMetadata, TrustedExecute
+
+    c.Autograde.sanitize_preprocessors = [
+        ClearOutput, DeduplicateIds, DropEmptyGradingMetadata, OverwriteKernelspec, OverwriteCells,
+        CheckCellMetadata,
+    ]
+    c.Autograde.autograde_preprocessors = [
+        TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+        AssignLatePenalties, CheckCellMetadata,
+    ]
+    c.OverwriteCells.add_missing_cells = True
+    c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+    c.ClearHiddenTests.enforce_metadata = False
+    c.TrustedExecute.sandbox = sandbox
+    if timeout_cell:
+        c.TrustedExecute.timeout_cell = int(timeout_cell)
+    if timeout_notebook:
+        c.TrustedExecute.timeout_notebook = int(timeout_notebook)
+    return c
+
+
+def course_config(course_dir: Path, db_url: str | None = None, extra: Config | None = None,
+                  **engine) -> Config:
+    """nbgrader configuration for a course directory.
+
+    The course's own ``nbgrader_config.py`` (course id, exchange, ...) is loaded
+    first; the grading settings of :func:`apply` always win.
+    """
+    course_dir = Path(course_dir).resolve()
+    c = Config()
+    try:
+        loader = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir))
+        c.merge(loader.load_config())
+    except ConfigFileNotFound:
+        pass
+    if extra is not None:
+        c.merge(extra)
+    c.CourseDirectory.root = str(course_dir)
+    if db_url:
+        c.CourseDirectory.db_url = db_url
+    elif "db_url" not in c.CourseDirectory:
+        c.CourseDirectory.db_url = f"sqlite:///{course_dir / 'gradebook.db'}"
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
+                                ".DS_Store"]
+    return apply(c, **engine)
+
+
+def api_for(course_dir: Path, db_url: str | None = None, extra: Config | None = None, **engine):
+    """nbgrader's own high-level API (what the formgrader uses) for a course."""
+    import logging
+
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    import warnings
+
+    # nbgrader 0.9.6 triggers harmless SQLAlchemy "not in session" warnings
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    _venv_on_path()
+    _fast_alembic_version()
+    config = course_config(course_dir, db_url, extra, **engine)
+    coursedir = CourseDirectory(config=config)
+    api = NbGraderAPI(coursedir=coursedir, config=config)
+    api.log.setLevel(logging.ERROR)
+    return api
