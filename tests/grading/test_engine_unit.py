@@ -233,10 +233,16 @@ def test_plain_mode_signals_and_deletes_only_its_own(tmp_path):
 
     script = tmp_path / "plain.py"
     script.write_text(CONTAINED_PLAIN_RUN)
+    # The private /tmp hides whatever lives under the host's /tmp: bind the checkout and the
+    # venv back when they are there (a CI clone in /tmp, say).
+    keep = []
+    for path in {str(ROOT), sys.prefix}:
+        if path == "/tmp" or path.startswith("/tmp/"):
+            keep += ["--ro-bind", path, path]
     done = subprocess.run(["bwrap", "--unshare-pid", "--die-with-parent", "--ro-bind", "/", "/",
-                           "--tmpfs", "/tmp", "--ro-bind", str(script), "/tmp/plain.py",
+                           "--tmpfs", "/tmp", *keep, "--ro-bind", str(script), "/tmp/plain.py",
                            "--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp",
-                           sys.executable, "/tmp/plain.py", ROOT],
+                           sys.executable, "/tmp/plain.py", str(ROOT)],
                           capture_output=True, text=True, timeout=120)
     assert "SAFE" in done.stdout, done.stdout + done.stderr
 
