@@ -160,3 +160,15 @@ def wait_until_changed(fetch, before, timeout: float = 15.0, interval: float = 0
         time.sleep(interval)
         value = fetch()
     return value
+
+
+def wait_for_value(fetch, condition, timeout: float = 20.0):
+    """Poll ``fetch()`` until ``condition(value)`` holds (key presses arrive one by one);
+    assert it did, and return the value."""
+    deadline = time.monotonic() + timeout
+    value = fetch()
+    while not condition(value) and time.monotonic() < deadline:
+        time.sleep(0.1)
+        value = fetch()
+    assert condition(value), value
+    return value

@@ -4,7 +4,7 @@ import re
 import time
 
 from tests.browser.lab import (canvas_png, figures, focus_slider_and_press, open_notebook, run_all,
-                               wait_until_changed)
+                               wait_for_value, wait_until_changed)
 
 LESSON_6 = "lessons/06-vectorized-gradients.ipynb"
 SCALE, LR, STEPS = 0, 1, 2      # slider order in the explorer (the lesson's only sliders)
@@ -24,37 +24,26 @@ def _lr(text: str) -> float:
     return float(re.search(r"· lr = ([-0-9.e+]+) is", text).group(1))
 
 
-def _wait_for(fetch, condition, timeout: float = 20.0):
-    """Poll ``fetch()`` until ``condition(value)`` holds (key presses arrive one by one)."""
-    deadline = time.monotonic() + timeout
-    value = fetch()
-    while not condition(value) and time.monotonic() < deadline:
-        time.sleep(0.1)
-        value = fetch()
-    assert condition(value), value
-    return value
-
-
 def test_scaling_explorer_responds_to_keyboard(page, lab):
     open_notebook(page, lab, LESSON_6)
     run_all(page)
     page.locator(".course-readout").first.wait_for(state="attached", timeout=30_000)
     figures(page).first.wait_for(state="attached", timeout=30_000)
     readout = lambda: _readout(page)
-    start = _wait_for(readout, lambda t: "feature 2 ×1 (raw units)" in t)
+    start = wait_for_value(readout, lambda t: "feature 2 ×1 (raw units)" in t)
     assert "converged" in start and _max_lr(start) == 1.03 and _lr(start) == 0.1, start
     png = wait_until_changed(lambda: canvas_png(page, 0), b"")
 
     # scale of feature 2: ten key presses of 0.1 decade -> x10; the same lr now diverges
     focus_slider_and_press(page, SCALE, "ArrowRight", times=10)
-    scaled = _wait_for(readout, lambda t: "feature 2 ×10 (raw units)" in t)
+    scaled = wait_for_value(readout, lambda t: "feature 2 ×10 (raw units)" in t)
     assert _max_lr(scaled) == 0.0122 and "OUTSIDE the stable range" in scaled and "diverged" in scaled
     png_scaled = wait_until_changed(lambda: canvas_png(page, 0), png)
     assert png_scaled != png
 
     # learning rate: 19 presses of 0.05 decade -> 10**-1.95 = 0.0112, inside the range but slow
     focus_slider_and_press(page, LR, "ArrowLeft", times=19)
-    slow = _wait_for(readout, lambda t: _lr(t) < 0.012)
+    slow = wait_for_value(readout, lambda t: _lr(t) < 0.012)
     assert "inside the stable range" in slow and "slow" in slow
     png_slow = wait_until_changed(lambda: canvas_png(page, 0), png_scaled)
     assert png_slow != png_scaled
@@ -64,12 +53,12 @@ def test_scaling_explorer_responds_to_keyboard(page, lab):
     box.scroll_into_view_if_needed()
     box.focus()
     page.keyboard.press("Space")
-    standardized = _wait_for(readout, lambda t: "then standardized" in t)
+    standardized = wait_for_value(readout, lambda t: "then standardized" in t)
     assert "κ = λmax/λmin = 1.3" in standardized and _max_lr(standardized) == 0.886
     png_std = wait_until_changed(lambda: canvas_png(page, 0), png_slow)
     assert png_std != png_slow
 
     # the step count moves the path only
     focus_slider_and_press(page, STEPS, "ArrowRight", times=5)
-    _wait_for(readout, lambda t: "after 55 steps" in t)
+    wait_for_value(readout, lambda t: "after 55 steps" in t)
     assert wait_until_changed(lambda: canvas_png(page, 0), png_std) != png_std

@@ -5,7 +5,7 @@ import re
 import time
 
 from tests.browser.lab import (canvas_png, figures, focus_slider_and_press, open_notebook, run_all,
-                               wait_until_changed)
+                               wait_for_value, wait_until_changed)
 
 LESSON_5 = "lessons/05-gradient-descent.ipynb"
 LR, STEPS, X0, Y0 = 0, 1, 2, 3      # slider order in the playground (the lesson's only sliders)
@@ -28,17 +28,6 @@ def _readout(page) -> str:
     return element.inner_text()
 
 
-def _wait_for(fetch, condition, timeout: float = 20.0):
-    """Poll ``fetch()`` until ``condition(value)`` holds (key presses arrive one by one)."""
-    deadline = time.monotonic() + timeout
-    value = fetch()
-    while not condition(value) and time.monotonic() < deadline:
-        time.sleep(0.1)
-        value = fetch()
-    assert condition(value), value
-    return value
-
-
 def test_playground_responds_to_keyboard_and_click(page, lab):
     open_notebook(page, lab, LESSON_5)
     run_all(page)
@@ -52,20 +41,20 @@ def test_playground_responds_to_keyboard_and_click(page, lab):
 
     # learning rate: ten key presses on the log slider (0.01 decades each) -> lr x 10**0.1
     focus_slider_and_press(page, LR, "ArrowRight", times=10)
-    after_lr = _wait_for(readout, lambda t: 0.12 < _number(t, "lr") < 0.13)
+    after_lr = wait_for_value(readout, lambda t: 0.12 < _number(t, "lr") < 0.13)
     png_lr = wait_until_changed(lambda: canvas_png(page, 0), png)
     assert png_lr != png
 
     # step count: the path gets longer, the readout counts the steps
     focus_slider_and_press(page, STEPS, "ArrowRight", times=5)
-    after_steps = _wait_for(readout, lambda t: "55 steps" in t)
+    after_steps = wait_for_value(readout, lambda t: "55 steps" in t)
     png_steps = wait_until_changed(lambda: canvas_png(page, 0), png_lr)
     assert png_steps != png_lr
     after_lr, png_lr = after_steps, png_steps
 
     # start point from the keyboard
     focus_slider_and_press(page, X0, "ArrowLeft", times=10)
-    after_x0 = _wait_for(readout, lambda t: _start(t) == (3.5, 3.0))    # ten steps of 0.05
+    after_x0 = wait_for_value(readout, lambda t: _start(t) == (3.5, 3.0))    # ten steps of 0.05
     png_x0 = wait_until_changed(lambda: canvas_png(page, 0), png_lr)
     assert png_x0 != png_lr
 
@@ -73,11 +62,11 @@ def test_playground_responds_to_keyboard_and_click(page, lab):
     canvas = figures(page).first.locator("canvas").first
     box = canvas.bounding_box()
     page.mouse.click(box["x"] + 0.15 * box["width"], box["y"] + 0.75 * box["height"])
-    after_click = _wait_for(readout, lambda t: _start(t)[0] < 0 and _start(t)[1] < 0)  # lower left
+    after_click = wait_for_value(readout, lambda t: _start(t)[0] < 0 and _start(t)[1] < 0)  # lower left
     png_click = wait_until_changed(lambda: canvas_png(page, 0), png_x0)
     assert png_click != png_x0
 
     # a learning rate above the stability boundary: the readout says so
     focus_slider_and_press(page, LR, "ArrowRight", times=50)  # x 10**0.5 -> about 0.4
-    diverged = _wait_for(readout, lambda t: _number(t, "lr") > 0.39)
+    diverged = wait_for_value(readout, lambda t: _number(t, "lr") > 0.39)
     assert "diverged" in diverged and "OUTSIDE" in diverged
