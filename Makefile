@@ -8,7 +8,7 @@ ARGS   ?=
 # JupyterLab refuses to run as root without this (containers, CI machines)
 AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test env clean-notebooks release benchmark benchmark-attacks
+.PHONY: lab test test-fast test-loaded check format env clean-notebooks release benchmark benchmark-attacks
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,25 @@ lab: $(STAMP)
 ## Run the whole test suite (unit, notebooks, grading, browser)
 test: $(STAMP)
 	$(PY) -m pytest $(ARGS)
+
+## The edit-test loop: no browser, no notebook execution, no end-to-end grading
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not browser and not notebooks and not grading" $(ARGS)
+
+## The whole suite while two CPU-bound processes compete for the machine (as on a busy CI host)
+test-loaded: $(STAMP)
+	$(PY) -m tools.under_load $(MAKE) test
+
+## Lint, format check (notebooks included) and types of the grader; CI runs it before the tests
+check: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+## Apply the formatter and the safe lint fixes
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 ## Strip outputs and execution counts from every notebook (keeps nbgrader metadata)
 clean-notebooks: $(STAMP)

@@ -1,4 +1,5 @@
 """Command line: ``python -m autograder COMMAND ...`` (see ``--help``)."""
+
 import sys
 
 from autograder.cli import main

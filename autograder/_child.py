@@ -14,9 +14,9 @@ resource limits, seeded random generators and a fresh IPython shell, which
 Nothing here is trusted: a submission can rewrite any of it in its own process.
 The grader only ever reads plain data back, with size limits and a deadline.
 """
+
 from __future__ import annotations
 
-import copy
 import ctypes
 import io
 import os
@@ -27,9 +27,29 @@ import traceback
 
 from autograder import wire
 
-HIDDEN_NAMES = {"In", "Out", "exit", "quit", "get_ipython", "_", "__", "___", "_i", "_ii",
-                "_iii", "_oh", "_dh", "_sh", "__builtins__", "__name__", "__doc__",
-                "__package__", "__loader__", "__spec__", "__builtin__"}
+HIDDEN_NAMES = {
+    "In",
+    "Out",
+    "exit",
+    "quit",
+    "get_ipython",
+    "_",
+    "__",
+    "___",
+    "_i",
+    "_ii",
+    "_iii",
+    "_oh",
+    "_dh",
+    "_sh",
+    "__builtins__",
+    "__name__",
+    "__doc__",
+    "__package__",
+    "__loader__",
+    "__spec__",
+    "__builtin__",
+}
 OUTPUT_CAP = 64 * 1024
 
 
@@ -150,11 +170,13 @@ class Session:
             return self.handles[obj["id"]]
         if tag == "portable":
             from autograder.portable import portable
+
             return portable(obj["source"], obj.get("name"))
         if tag == "sym":
             return wire.tree_to_sympy(obj["tree"])
         if tag == "tensor":
             import torch
+
             arr = wire.decode_array(obj["array"])
             t = torch.from_numpy(arr)
             if obj.get("requires_grad"):
@@ -183,13 +205,15 @@ class Session:
                     os._exit(0)
                 else:
                     reply = {"ok": False, "error": f"unknown op {op!r}"}
-            except BaseException as exc:  # noqa: BLE001 - report, never die silently
+            except BaseException as exc:
                 reply = {"ok": False, "error": _one_line(exc), "internal": True}
             try:
                 wire.write_message(self.resp_fd, reply)
             except wire.WireError:
-                wire.write_message(self.resp_fd, {"ok": False, "error": "the reply was too large",
-                                                  "internal": True})
+                wire.write_message(
+                    self.resp_fd,
+                    {"ok": False, "error": "the reply was too large", "internal": True},
+                )
 
     def _redirect(self):
         sys.stdout, sys.stderr = self.out, self.err
@@ -206,13 +230,19 @@ class Session:
     def _user_names(self):
         ns = self.shell.user_ns
         hidden = set(self.shell.user_ns_hidden)
-        return {k: v for k, v in list(ns.items())
-                if type(k) is str and k not in HIDDEN_NAMES and k not in hidden
-                and not (k.startswith("_i") and k[2:].isdigit())
-                and not (k.startswith("_") and k[1:].isdigit())}
+        return {
+            k: v
+            for k, v in list(ns.items())
+            if type(k) is str
+            and k not in HIDDEN_NAMES
+            and k not in hidden
+            and not (k.startswith("_i") and k[2:].isdigit())
+            and not (k.startswith("_") and k[1:].isdigit())
+        }
 
     def op_names(self):
         import types
+
         kinds = {}
         for name, value in self._user_names().items():
             if isinstance(value, types.ModuleType):
@@ -233,8 +263,11 @@ class Session:
                     if len(str(values[name])) > wire.MAX_MESSAGE_BYTES // 4:
                         raise wire.WireError("too large to send")
                 except (wire.WireError, RecursionError):
-                    values[name] = {"__t": "obj", "id": self.handle_for(names[name]),
-                                    "type": type(names[name]).__name__}
+                    values[name] = {
+                        "__t": "obj",
+                        "id": self.handle_for(names[name]),
+                        "type": type(names[name]).__name__,
+                    }
         return {"ok": True, "values": values}
 
     def op_call(self, request):
@@ -246,11 +279,15 @@ class Session:
         kwargs = self.decode(request["kwargs"])
         try:
             result = fn(*args, **kwargs)
-        except BaseException as exc:  # noqa: BLE001 - the submission's own error
+        except BaseException as exc:
             self.out.take()
             self.err.take()
-            return {"ok": False, "error": _one_line(exc), "raised": type(exc).__name__[:100],
-                    "trace": _student_trace(exc)}
+            return {
+                "ok": False,
+                "error": _one_line(exc),
+                "raised": type(exc).__name__[:100],
+                "trace": _student_trace(exc),
+            }
         self.out.take()
         self.err.take()
         reply = {"ok": True, "result": self.encode(result)}
@@ -263,7 +300,7 @@ class Session:
 def _one_line(exc: BaseException) -> str:
     try:
         text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    except BaseException:  # noqa: BLE001
+    except BaseException:
         text = type(exc).__name__
     return text[-2000:]
 
@@ -272,11 +309,15 @@ def _student_trace(exc: BaseException) -> str:
     """The traceback lines inside the submission's own cells (no grader frames)."""
     try:
         frames = traceback.extract_tb(exc.__traceback__)
-        lines = [f"  line {f.lineno}: {(f.line or '').strip()}" for f in frames
-                 if "ipython-input" in f.filename or f.filename.startswith("<")
-                 or "/tmp/ipykernel" in f.filename]
+        lines = [
+            f"  line {f.lineno}: {(f.line or '').strip()}"
+            for f in frames
+            if "ipython-input" in f.filename
+            or f.filename.startswith("<")
+            or "/tmp/ipykernel" in f.filename
+        ]
         return "\n".join(lines[-6:])[:2000]
-    except BaseException:  # noqa: BLE001
+    except BaseException:
         return ""
 
 
@@ -324,8 +365,9 @@ def _tasks_in_namespace() -> int:
     return count
 
 
-def _session_main(shell, limits: dict, req_fd: int, resp_fd: int, workdir: str,
-                  isolated: bool = False) -> None:
+def _session_main(
+    shell, limits: dict, req_fd: int, resp_fd: int, workdir: str, isolated: bool = False
+) -> None:
     _set_dumpable(1)
     os.setsid()
     tasks = int(limits.get("extra_tasks", 0))
@@ -355,6 +397,7 @@ def _session_main(shell, limits: dict, req_fd: int, resp_fd: int, workdir: str,
     # same seed every run: a submission that uses unseeded randomness is still graded
     # the same way each time
     import random
+
     random.seed(0)
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed(0)
@@ -439,6 +482,7 @@ def _kill_session(pid: int) -> int:
 
 def _wipe(path: str) -> None:
     import shutil
+
     shutil.rmtree(path, ignore_errors=True)
 
 
@@ -463,8 +507,7 @@ def zygote_main(argv: list[str]) -> None:
     grader_ns = argv[6] if len(argv) > 6 else ""
     isolated = mode == "isolated" and _own_pid_namespace(grader_ns)
     if mode == "isolated" and not isolated:
-        wire.write_message(ctrl_out, {"ready": False,
-                                      "error": "not in a PID namespace of its own"})
+        wire.write_message(ctrl_out, {"ready": False, "error": "not in a PID namespace of its own"})
         os._exit(3)
     if not isolated:
         _set_parent_death_signal()
@@ -502,11 +545,15 @@ def zygote_main(argv: list[str]) -> None:
         if pid in ending or info is None:
             return
         killed = info.si_code in (os.CLD_KILLED, os.CLD_DUMPED)
-        say({"died": True, "signal": info.si_status if killed else None,
-             "code": None if killed else info.si_status})
+        say(
+            {
+                "died": True,
+                "signal": info.si_status if killed else None,
+                "code": None if killed else info.si_status,
+            }
+        )
 
-    say({"ready": True, "isolated": isolated,
-         "preloaded": sorted(set(preload) & set(sys.modules))})
+    say({"ready": True, "isolated": isolated, "preloaded": sorted(set(preload) & set(sys.modules))})
     serial = 0
     child = None
     if isolated:
@@ -548,7 +595,8 @@ def zygote_main(argv: list[str]) -> None:
                 for entry in os.listdir("/tmp"):
                     path = os.path.join("/tmp", entry)
                     if not os.path.ismount(path) and not any(
-                            m.startswith(path + "/") for m in mounts):
+                        m.startswith(path + "/") for m in mounts
+                    ):
                         _wipe(path)
             child = None
             say({"ended": True, "strays": killed})

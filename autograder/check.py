@@ -8,6 +8,7 @@ scores are read back from the gradebook. PATH itself is only read.
 In a student copy of the course (no ``solutions/``) the released exercise is the
 source: only the visible tests run, and the report says so.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,7 +38,7 @@ def read_notebook(path: Path):
         raise BadInput(f"{path}: cannot read it ({exc.strerror or exc})") from None
     try:
         nb = nbformat.reads(text.decode("utf-8"), as_version=4)
-    except Exception:  # noqa: BLE001 - any parse problem is "not a notebook"
+    except Exception:
         raise BadInput(f"{path} is not a Jupyter notebook (or its JSON is damaged)") from None
     if not isinstance(nb.get("cells"), list):
         raise BadInput(f"{path} is not a Jupyter notebook")
@@ -67,8 +68,7 @@ def source_for(assignment: str) -> tuple[Path, bool]:
 def available_assignments() -> list[str]:
     names = set(known_assignments())
     if cfg.EXERCISES_DIR.is_dir():
-        names |= {p.name for p in cfg.EXERCISES_DIR.iterdir()
-                  if (p / f"{p.name}.ipynb").is_file()}
+        names |= {p.name for p in cfg.EXERCISES_DIR.iterdir() if (p / f"{p.name}.ipynb").is_file()}
     return sorted(names)
 
 
@@ -76,7 +76,9 @@ def identify(path: Path, nb, assignment: str | None) -> str:
     names = available_assignments()
     if assignment:
         if assignment not in names:
-            raise BadInput(f"unknown assignment {assignment!r} (known: {', '.join(names) or 'none'})")
+            raise BadInput(
+                f"unknown assignment {assignment!r} (known: {', '.join(names) or 'none'})"
+            )
         return assignment
     ids = _grade_ids(nb)
     best, overlap = None, 0
@@ -93,8 +95,10 @@ def identify(path: Path, nb, assignment: str | None) -> str:
     for guess in (path.stem, path.parent.name):
         if guess in names:
             return guess
-    raise BadInput(f"{path} is not one of the course's exercises (known: "
-                   f"{', '.join(names) or 'none'}); pass --assignment NAME if it was renamed")
+    raise BadInput(
+        f"{path} is not one of the course's exercises (known: "
+        f"{', '.join(names) or 'none'}); pass --assignment NAME if it was renamed"
+    )
 
 
 def check(path, assignment: str | None = None, sandbox: str = "auto") -> dict:
@@ -117,8 +121,9 @@ def check(path, assignment: str | None = None, sandbox: str = "auto") -> dict:
         result = api.autograde(name, "learner", force=True, create=True)
         if not result.get("success"):
             raise UserError(f"{path} could not be graded: {_fail_line(result)}")
-        graded = nbformat.read(str(course / "autograded" / "learner" / name / f"{name}.ipynb"),
-                               as_version=4)
+        graded = nbformat.read(
+            str(course / "autograded" / "learner" / name / f"{name}.ipynb"), as_version=4
+        )
         report = _report(api, name, graded)
     report["hidden_tests_included"] = hidden_included
     return report
@@ -134,8 +139,11 @@ def _feedback_of(cell) -> str:
 def _report(api, name: str, graded) -> dict:
     from nbgrader.api import Gradebook
 
-    cells = {c.metadata.nbgrader["grade_id"]: c for c in graded.cells
-             if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")}
+    cells = {
+        c.metadata.nbgrader["grade_id"]: c
+        for c in graded.cells
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    }
     tests, manual = [], []
     with Gradebook(api.coursedir.db_url) as gb:
         nb_entry = gb.find_submission_notebook(name, name, "learner")
@@ -144,9 +152,14 @@ def _report(api, name: str, graded) -> dict:
         for gid in order:
             g = grades[gid]
             if g.cell_type == "code" and not _is_solution(cells.get(gid)):
-                tests.append({"name": gid, "score": float(g.auto_score or 0.0),
-                              "max_score": float(g.max_score),
-                              "feedback": _feedback_of(cells[gid]) if gid in cells else "missing"})
+                tests.append(
+                    {
+                        "name": gid,
+                        "score": float(g.auto_score or 0.0),
+                        "max_score": float(g.max_score),
+                        "feedback": _feedback_of(cells[gid]) if gid in cells else "missing",
+                    }
+                )
             else:
                 manual.append({"name": gid, "max_score": float(g.max_score)})
     return {
@@ -163,8 +176,10 @@ def _is_solution(cell) -> bool:
 
 
 def format_report(report: dict) -> str:
-    lines = [f"{report['assignment']}: {report['score']:g} / {report['max_score']:g} points "
-             "from the automatic tests"]
+    lines = [
+        f"{report['assignment']}: {report['score']:g} / {report['max_score']:g} points "
+        "from the automatic tests"
+    ]
     width = max([len(t["name"]) for t in report["tests"]] + [10])
     for t in report["tests"]:
         mark = "PASS" if t["score"] >= t["max_score"] else "FAIL"
@@ -182,9 +197,11 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-HIDDEN_NOTE = ("hidden tests are not included in this copy of the course, so this score counts "
-               "the visible tests only; your instructor's grading also runs hidden tests on new "
-               "inputs.")
+HIDDEN_NOTE = (
+    "hidden tests are not included in this copy of the course, so this score counts "
+    "the visible tests only; your instructor's grading also runs hidden tests on new "
+    "inputs."
+)
 
 
 CONTRACT_KEYS = ("assignment", "score", "max_score", "tests", "manual")

@@ -16,6 +16,7 @@ Instructors (see docs/instructor-guide.md)::
 Every problem with the input is reported as one ``error:`` line with a non-zero
 exit status, never a traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -117,43 +118,76 @@ text slipped in. In the copy, `check` runs the visible tests only and says so.""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m autograder", usage="%(prog)s [-h] COMMAND [ARGS ...]",
-                description=TOP, formatter_class=_FORMAT)
+    p = _Parser(
+        prog="python -m autograder",
+        usage="%(prog)s [-h] COMMAND [ARGS ...]",
+        description=TOP,
+        formatter_class=_FORMAT,
+    )
     # (the description lists the commands, grouped for students and instructors)
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
-                           help=argparse.SUPPRESS)
+    sub = p.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, help=argparse.SUPPRESS
+    )
 
     def command(name, summary):
-        return sub.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
-                              epilog=EPILOGS[name], formatter_class=_FORMAT)
+        return sub.add_parser(
+            name,
+            help=summary,
+            description=summary[0].upper() + summary[1:] + ".",
+            epilog=EPILOGS[name],
+            formatter_class=_FORMAT,
+        )
 
     def course_args(parser, db=True):
-        parser.add_argument("--course", required=True, metavar="DIR",
-                            help="the nbgrader course directory (source/, submitted/, gradebook.db)")
+        parser.add_argument(
+            "--course",
+            required=True,
+            metavar="DIR",
+            help="the nbgrader course directory (source/, submitted/, gradebook.db)",
+        )
         if db:
-            parser.add_argument("--db", metavar="URL",
-                                help="SQLAlchemy URL of the gradebook (default: "
-                                     "sqlite:///DIR/gradebook.db)")
+            parser.add_argument(
+                "--db",
+                metavar="URL",
+                help="SQLAlchemy URL of the gradebook (default: sqlite:///DIR/gradebook.db)",
+            )
 
     c = command("check", "grade one notebook with the real tests, hidden ones included")
     c.add_argument("path", metavar="PATH", help="the notebook to grade (never modified)")
     c.add_argument("--json", action="store_true", help="print one JSON object (see below)")
-    c.add_argument("--assignment", metavar="NAME",
-                   help="which assignment it is, if it cannot be recognised")
+    c.add_argument(
+        "--assignment", metavar="NAME", help="which assignment it is, if it cannot be recognised"
+    )
 
     r = command("release", "regenerate exercises/ from solutions/ with nbgrader")
-    r.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
-                   help="assignments to release (default: all of solutions/)")
-    r.add_argument("--course", metavar="DIR",
-                   help="also generate them in this nbgrader course directory (and its gradebook)")
-    r.add_argument("--exchange", metavar="DIR",
-                   help="and release them to this nbgrader exchange for JupyterHub students "
-                        "(needs --course and a course id)")
-    r.add_argument("--course-id", metavar="ID",
-                   help="the course id in the exchange (or c.CourseDirectory.course_id in "
-                        "the course's nbgrader_config.py)")
-    r.add_argument("--force", action="store_true",
-                   help="overwrite files in exercises/ even if they hold someone's answers")
+    r.add_argument(
+        "assignments",
+        nargs="*",
+        metavar="ASSIGNMENT",
+        help="assignments to release (default: all of solutions/)",
+    )
+    r.add_argument(
+        "--course",
+        metavar="DIR",
+        help="also generate them in this nbgrader course directory (and its gradebook)",
+    )
+    r.add_argument(
+        "--exchange",
+        metavar="DIR",
+        help="and release them to this nbgrader exchange for JupyterHub students "
+        "(needs --course and a course id)",
+    )
+    r.add_argument(
+        "--course-id",
+        metavar="ID",
+        help="the course id in the exchange (or c.CourseDirectory.course_id in "
+        "the course's nbgrader_config.py)",
+    )
+    r.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite files in exercises/ even if they hold someone's answers",
+    )
 
     z = command("collect-zip", "import an LMS zip (Canvas, Moodle) of submissions")
     z.add_argument("assignment", metavar="ASSIGNMENT", help="e.g. " + EX)
@@ -163,22 +197,45 @@ def build_parser() -> argparse.ArgumentParser:
     g = command("grade", "autograde every submission of an assignment")
     g.add_argument("assignment", metavar="ASSIGNMENT", help="e.g. " + EX)
     course_args(g)
-    g.add_argument("--jobs", type=int, metavar="N",
-                   help="submissions graded in parallel (default: the number of CPUs)")
-    g.add_argument("--student", action="append", metavar="ID",
-                   help="grade only this student (repeat for several)")
-    g.add_argument("--timeout-cell", type=int, metavar="S",
-                   help="seconds one cell or one test may take (default 15)")
-    g.add_argument("--timeout-notebook", type=int, metavar="S",
-                   help="seconds a whole notebook may take (default 90)")
-    g.add_argument("--allow-unsandboxed", action="store_true",
-                   help="grade even without bubblewrap: NO isolation, not for a real class")
+    g.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="submissions graded in parallel (default: the number of CPUs)",
+    )
+    g.add_argument(
+        "--student",
+        action="append",
+        metavar="ID",
+        help="grade only this student (repeat for several)",
+    )
+    g.add_argument(
+        "--timeout-cell",
+        type=int,
+        metavar="S",
+        help="seconds one cell or one test may take (default 15)",
+    )
+    g.add_argument(
+        "--timeout-notebook",
+        type=int,
+        metavar="S",
+        help="seconds a whole notebook may take (default 90)",
+    )
+    g.add_argument(
+        "--allow-unsandboxed",
+        action="store_true",
+        help="grade even without bubblewrap: NO isolation, not for a real class",
+    )
 
     f = command("feedback", "write HTML feedback per student, without the hidden tests")
     f.add_argument("assignment", metavar="ASSIGNMENT", help="e.g. " + EX)
     course_args(f)
-    f.add_argument("--student", action="append", metavar="ID",
-                   help="only for this student (repeat for several)")
+    f.add_argument(
+        "--student",
+        action="append",
+        metavar="ID",
+        help="only for this student (repeat for several)",
+    )
 
     e = command("export", "write the grades as CSV, a row per student")
     course_args(e)
@@ -211,11 +268,13 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - never a traceback for the user
+    except Exception as exc:
         if os.environ.get("AUTOGRADER_DEBUG"):
             raise
-        print(f"error: {type(exc).__name__}: {exc} (set AUTOGRADER_DEBUG=1 for details)",
-              file=sys.stderr)
+        print(
+            f"error: {type(exc).__name__}: {exc} (set AUTOGRADER_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -224,11 +283,14 @@ def _run(args) -> int:
 
     if args.command == "check":
         from autograder.check import main_check
+
         return main_check(args)
     if args.command == "release":
         if (args.exchange or args.course_id) and not args.course:
-            raise course.UserError("--exchange and --course-id need --course DIR (the course "
-                                   "directory the assignment is generated in)")
+            raise course.UserError(
+                "--exchange and --course-id need --course DIR (the course "
+                "directory the assignment is generated in)"
+            )
         course.release(args.assignments, args.course, args.exchange, args.course_id, args.force)
         return 0
     if args.command == "collect-zip":
@@ -242,8 +304,9 @@ def _run(args) -> int:
             engine["timeout_notebook"] = args.timeout_notebook
         if args.jobs is not None and args.jobs < 1:
             raise course.UserError("--jobs must be at least 1")
-        results = course.grade(args.assignment, args.course, args.db, args.jobs, args.student,
-                               engine)
+        results = course.grade(
+            args.assignment, args.course, args.db, args.jobs, args.student, engine
+        )
         return 0 if all(r["success"] for r in results) else 1
     if args.command == "feedback":
         course.feedback(args.assignment, args.course, args.db, args.student)
@@ -253,6 +316,7 @@ def _run(args) -> int:
         return 0
     if args.command == "student-copy":
         from autograder.student_copy import student_copy
+
         student_copy(args.out, sys.stdout)
         return 0
     raise course.UserError(f"unknown command {args.command}")

@@ -14,13 +14,14 @@ What differs from stock nbgrader, and why:
 - ``GenerateFeedback.preprocessors``: ``ClearHiddenTests`` removes hidden tests
   from the feedback (stock nbgrader copies them into every student's feedback).
 """
+
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
 from traitlets.config import Config
-from traitlets.config.loader import PyFileConfigLoader, ConfigFileNotFound
+from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
@@ -63,24 +64,46 @@ def _fast_alembic_version() -> None:
     nbgrader.api.get_alembic_version = get_alembic_version
 
 
-def apply(c: Config, sandbox: str = "auto", timeout_cell: int | None = None,
-          timeout_notebook: int | None = None) -> Config:
+def apply(
+    c: Config,
+    sandbox: str = "auto",
+    timeout_cell: int | None = None,
+    timeout_notebook: int | None = None,
+) -> Config:
     """Put the course's grading settings into an nbgrader ``Config``."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import (
-        AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput, DeduplicateIds,
-        GetGrades, IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
+        ClearHiddenTests,
+        ClearOutput,
+        DeduplicateIds,
+        GetGrades,
+        IgnorePattern,
+        LimitOutput,
+        OverwriteCells,
+        OverwriteKernelspec,
+        SaveAutoGrades,
     )
 
     from autograder.engine import DropEmptyGradingMetadata, TrustedExecute
 
     c.Autograde.sanitize_preprocessors = [
-        ClearOutput, DeduplicateIds, DropEmptyGradingMetadata, OverwriteKernelspec, OverwriteCells,
+        ClearOutput,
+        DeduplicateIds,
+        DropEmptyGradingMetadata,
+        OverwriteKernelspec,
+        OverwriteCells,
         CheckCellMetadata,
     ]
     c.Autograde.autograde_preprocessors = [
-        TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-        AssignLatePenalties, CheckCellMetadata,
+        TrustedExecute,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
     ]
     c.OverwriteCells.add_missing_cells = True
     c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
@@ -93,8 +116,9 @@ def apply(c: Config, sandbox: str = "auto", timeout_cell: int | None = None,
     return c
 
 
-def course_config(course_dir: Path, db_url: str | None = None, extra: Config | None = None,
-                  **engine) -> Config:
+def course_config(
+    course_dir: Path, db_url: str | None = None, extra: Config | None = None, **engine
+) -> Config:
     """nbgrader configuration for a course directory.
 
     The course's own ``nbgrader_config.py`` (course id, exchange, ...) is loaded
@@ -114,19 +138,23 @@ def course_config(course_dir: Path, db_url: str | None = None, extra: Config | N
         c.CourseDirectory.db_url = db_url
     elif "db_url" not in c.CourseDirectory:
         c.CourseDirectory.db_url = f"sqlite:///{course_dir / 'gradebook.db'}"
-    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
-                                ".DS_Store"]
+    c.CourseDirectory.ignore = [
+        ".ipynb_checkpoints",
+        "*.pyc",
+        "__pycache__",
+        "feedback",
+        ".DS_Store",
+    ]
     return apply(c, **engine)
 
 
 def api_for(course_dir: Path, db_url: str | None = None, extra: Config | None = None, **engine):
     """nbgrader's own high-level API (what the formgrader uses) for a course."""
     import logging
+    import warnings
 
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
-
-    import warnings
 
     # nbgrader 0.9.6 triggers harmless SQLAlchemy "not in session" warnings
     warnings.filterwarnings("ignore", message=".*not in session.*")

@@ -15,6 +15,7 @@ autograde, generate_feedback, the exchange; ``ZipCollectApp`` for LMS zips; the
 ``Gradebook``) configured by :mod:`autograder.config`. Errors that a user can fix
 are raised as :class:`UserError` with a one-line message.
 """
+
 from __future__ import annotations
 
 import csv
@@ -43,8 +44,7 @@ class UserError(Exception):
 def known_assignments() -> list[str]:
     if not cfg.SOLUTIONS_DIR.is_dir():
         return []
-    return sorted(p.name for p in cfg.SOLUTIONS_DIR.iterdir()
-                  if (p / f"{p.name}.ipynb").is_file())
+    return sorted(p.name for p in cfg.SOLUTIONS_DIR.iterdir() if (p / f"{p.name}.ipynb").is_file())
 
 
 def require_assignment(name: str, course: Path | None = None) -> None:
@@ -72,7 +72,7 @@ def _quiet_api(course: Path, db_url: str | None = None, **engine):
 def _fail_line(result: dict) -> str:
     """The most useful single line of an nbgrader failure: its innermost exception."""
     text = (result.get("log") or "") + "\n" + (result.get("error") or "")
-    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     exception = re.compile(r"^([\w.]+(Error|Exception|Unavailable|Invalid\w*)):\s*(.*)$")
     for line in lines:
         m = exception.match(line)
@@ -96,7 +96,7 @@ def notebook_has_work(path: Path) -> bool:
 
     try:
         nb = nbformat.read(str(path), as_version=4)
-    except Exception:  # noqa: BLE001 - unreadable: do not touch it
+    except Exception:
         return True
     for cell in nb.cells:
         if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
@@ -112,13 +112,17 @@ def generate_student_version(assignment: str, out_dir: Path) -> list[Path]:
     require_assignment(assignment)
     with tempfile.TemporaryDirectory(prefix="autograder-release-") as tmp:
         course = Path(tmp)
-        shutil.copytree(cfg.SOLUTIONS_DIR / assignment, course / "source" / assignment,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        shutil.copytree(
+            cfg.SOLUTIONS_DIR / assignment,
+            course / "source" / assignment,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
         api = _quiet_api(course)
         result = api.generate_assignment(assignment, force=True, create=True)
         if not result.get("success"):
-            raise UserError(f"nbgrader generate_assignment failed for {assignment}: "
-                            f"{_fail_line(result)}")
+            raise UserError(
+                f"nbgrader generate_assignment failed for {assignment}: {_fail_line(result)}"
+            )
         released = course / "release" / assignment
         out_dir.mkdir(parents=True, exist_ok=True)
         written = []
@@ -131,8 +135,14 @@ def generate_student_version(assignment: str, out_dir: Path) -> list[Path]:
         return written
 
 
-def release(assignments: list[str], course=None, exchange: str | None = None,
-            course_id: str | None = None, force: bool = False, out=sys.stdout) -> None:
+def release(
+    assignments: list[str],
+    course=None,
+    exchange: str | None = None,
+    course_id: str | None = None,
+    force: bool = False,
+    out=sys.stdout,
+) -> None:
     """Regenerate exercises/ (and, with a course, the course's release + exchange)."""
     names = assignments or known_assignments()
     if not names:
@@ -145,9 +155,16 @@ def release(assignments: list[str], course=None, exchange: str | None = None,
             files = generate_student_version(name, Path(tmp))
             for path in files:
                 dest = target / path.relative_to(tmp)
-                if dest.exists() and path.suffix == ".ipynb" and not force and notebook_has_work(dest):
-                    raise UserError(f"{dest} has answers or outputs in it (a student's work in "
-                                    "progress?): not overwriting it; move it away or use --force")
+                if (
+                    dest.exists()
+                    and path.suffix == ".ipynb"
+                    and not force
+                    and notebook_has_work(dest)
+                ):
+                    raise UserError(
+                        f"{dest} has answers or outputs in it (a student's work in "
+                        "progress?): not overwriting it; move it away or use --force"
+                    )
             for path in files:
                 dest = target / path.relative_to(tmp)
                 dest.parent.mkdir(parents=True, exist_ok=True)
@@ -157,14 +174,22 @@ def release(assignments: list[str], course=None, exchange: str | None = None,
             release_to_course(name, require_course(course), exchange, course_id, out=out)
 
 
-def release_to_course(assignment: str, course: Path, exchange: str | None = None,
-                      course_id: str | None = None, out=sys.stdout) -> None:
+def release_to_course(
+    assignment: str,
+    course: Path,
+    exchange: str | None = None,
+    course_id: str | None = None,
+    out=sys.stdout,
+) -> None:
     source = course / "source" / assignment
     course.mkdir(parents=True, exist_ok=True)
     if source.exists():
         shutil.rmtree(source)
-    shutil.copytree(cfg.SOLUTIONS_DIR / assignment, source,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    shutil.copytree(
+        cfg.SOLUTIONS_DIR / assignment,
+        source,
+        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+    )
     from traitlets.config import Config
 
     extra = Config()
@@ -177,16 +202,23 @@ def release_to_course(assignment: str, course: Path, exchange: str | None = None
     api = cfg.api_for(course, extra=extra)
     result = api.generate_assignment(assignment, force=True, create=True)
     if not result.get("success"):
-        raise UserError(f"nbgrader generate_assignment failed for {assignment}: {_fail_line(result)}")
+        raise UserError(
+            f"nbgrader generate_assignment failed for {assignment}: {_fail_line(result)}"
+        )
     print(f"{course}/release/{assignment}/ generated (gradebook: {api.coursedir.db_url})", file=out)
     root = api.config.Exchange.root if "root" in api.config.Exchange else None
     if not root:
-        print("  not put in an exchange: give --exchange DIR (or set c.Exchange.root in the "
-              "course's nbgrader_config.py) to release it to JupyterHub students", file=out)
+        print(
+            "  not put in an exchange: give --exchange DIR (or set c.Exchange.root in the "
+            "course's nbgrader_config.py) to release it to JupyterHub students",
+            file=out,
+        )
         return
     if not api.coursedir.course_id:
-        raise UserError("releasing to an exchange needs a course id: --course-id ID or "
-                        "c.CourseDirectory.course_id in the course's nbgrader_config.py")
+        raise UserError(
+            "releasing to an exchange needs a course id: --course-id ID or "
+            "c.CourseDirectory.course_id in the course's nbgrader_config.py"
+        )
     result = api.release_assignment(assignment)
     if not result.get("success"):
         # nbgrader refuses to replace a release without force; retry with it
@@ -195,12 +227,16 @@ def release_to_course(assignment: str, course: Path, exchange: str | None = None
         result = api.release_assignment(assignment)
     if not result.get("success"):
         raise UserError(f"nbgrader release_assignment failed: {_fail_line(result)}")
-    print(f"  released to the exchange {root} for course {api.coursedir.course_id} "
-          "(students who already fetched it keep their own copy)", file=out)
+    print(
+        f"  released to the exchange {root} for course {api.coursedir.course_id} "
+        "(students who already fetched it keep their own copy)",
+        file=out,
+    )
 
 
-def write_course_config(course: Path, exchange: str | None = None, course_id: str | None = None,
-                        out=sys.stdout) -> None:
+def write_course_config(
+    course: Path, exchange: str | None = None, course_id: str | None = None, out=sys.stdout
+) -> None:
     """Give a course directory its ``nbgrader_config.py`` (once; never overwritten).
 
     It loads the course's grading settings (so that ``nbgrader autograde``, ``nbgrader
@@ -237,11 +273,16 @@ def ensure_in_gradebook(assignment: str, course: Path, db_url: str | None) -> No
             pass
     if not (course / "source" / assignment).is_dir():
         require_assignment(assignment)
-        shutil.copytree(cfg.SOLUTIONS_DIR / assignment, course / "source" / assignment,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        shutil.copytree(
+            cfg.SOLUTIONS_DIR / assignment,
+            course / "source" / assignment,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
     result = api.generate_assignment(assignment, force=True, create=True)
     if not result.get("success"):
-        raise UserError(f"nbgrader generate_assignment failed for {assignment}: {_fail_line(result)}")
+        raise UserError(
+            f"nbgrader generate_assignment failed for {assignment}: {_fail_line(result)}"
+        )
 
 
 def submitted_students(assignment: str, course: Path) -> list[str]:
@@ -271,11 +312,14 @@ def _grade_one(course: str, db_url, engine: dict, assignment: str, student: str)
     started = time.monotonic()
     try:
         result = api.autograde(assignment, student, force=True, create=True)
-    except Exception as exc:  # noqa: BLE001 - one bad submission never stops the batch
+    except Exception as exc:
         result = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
-    return {"student": student, "success": bool(result.get("success")),
-            "error": None if result.get("success") else _fail_line(result),
-            "seconds": time.monotonic() - started}
+    return {
+        "student": student,
+        "success": bool(result.get("success")),
+        "error": None if result.get("success") else _fail_line(result),
+        "seconds": time.monotonic() - started,
+    }
 
 
 class Progress:
@@ -303,9 +347,16 @@ class Progress:
         self.stream.flush()
 
 
-def grade(assignment: str, course, db_url: str | None = None, jobs: int | None = None,
-          students: list[str] | None = None, engine: dict | None = None,
-          out=sys.stdout, progress_stream=sys.stderr) -> list[dict]:
+def grade(
+    assignment: str,
+    course,
+    db_url: str | None = None,
+    jobs: int | None = None,
+    students: list[str] | None = None,
+    engine: dict | None = None,
+    out=sys.stdout,
+    progress_stream=sys.stderr,
+) -> list[dict]:
     """Autograde every submission of ``assignment``; returns one result per student."""
     course = require_course(course)
     if not course.is_dir():
@@ -317,19 +368,25 @@ def grade(assignment: str, course, db_url: str | None = None, jobs: int | None =
     if students:
         missing = [s for s in students if s not in found]
         if missing:
-            raise UserError(f"unknown student {missing[0]!r}: no {course}/submitted/{missing[0]}/"
-                            f"{assignment}/ folder")
+            raise UserError(
+                f"unknown student {missing[0]!r}: no {course}/submitted/{missing[0]}/"
+                f"{assignment}/ folder"
+            )
         found = students
     if not found:
-        raise UserError(f"no submissions of {assignment} in {course}/submitted/<student>/"
-                        f"{assignment}/")
+        raise UserError(
+            f"no submissions of {assignment} in {course}/submitted/<student>/{assignment}/"
+        )
     if engine["sandbox"] == "require":
         from autograder.sandbox import bwrap_path, bwrap_works
+
         bwrap = bwrap_path()
         if not (bwrap and bwrap_works(bwrap)):
-            raise UserError("bubblewrap (bwrap) is needed to grade a class safely and is not "
-                            "available here (install it: apt-get install bubblewrap), or pass "
-                            "--allow-unsandboxed to grade without isolation")
+            raise UserError(
+                "bubblewrap (bwrap) is needed to grade a class safely and is not "
+                "available here (install it: apt-get install bubblewrap), or pass "
+                "--allow-unsandboxed to grade without isolation"
+            )
     ensure_in_gradebook(assignment, course, db_url)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(found)))
     bar = Progress(len(found), f"grading {assignment}", progress_stream)
@@ -341,14 +398,16 @@ def grade(assignment: str, course, db_url: str | None = None, jobs: int | None =
             bar.step(f"{student} {'ok' if r['success'] else 'FAILED'}")
     else:
         import multiprocessing
+
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            futures = [pool.submit(_grade_one, str(course), db_url, engine, assignment, s)
-                       for s in found]
+            futures = [
+                pool.submit(_grade_one, str(course), db_url, engine, assignment, s) for s in found
+            ]
             for fut in as_completed(futures):
                 try:
                     r = fut.result()
-                except Exception as exc:  # noqa: BLE001 - a worker died
+                except Exception as exc:
                     r = {"student": "?", "success": False, "error": f"worker failed: {exc}"}
                 results.append(r)
                 bar.step(f"{r['student']} {'ok' if r['success'] else 'FAILED'}")
@@ -357,8 +416,11 @@ def grade(assignment: str, course, db_url: str | None = None, jobs: int | None =
     for r in results:
         r["score"], r["max_score"] = scores.get(r["student"], (None, None))
     ok = sum(r["success"] for r in results)
-    print(f"graded {ok} of {len(results)} submissions of {assignment} "
-          f"(gradebook: {_quiet_api(course, db_url).coursedir.db_url})", file=out)
+    print(
+        f"graded {ok} of {len(results)} submissions of {assignment} "
+        f"(gradebook: {_quiet_api(course, db_url).coursedir.db_url})",
+        file=out,
+    )
     for r in results:
         if r["success"] and r["score"] is not None:
             print(f"  {r['student']}: {r['score']:g} / {r['max_score']:g}", file=out)
@@ -388,27 +450,42 @@ def was_autograded(submission) -> bool:
     nbgrader puts a submission in the gradebook before it runs it, so a run that
     failed (or never happened) leaves one whose score reads 0: that is not a grade.
     """
-    return any(g.auto_score is not None for nb in submission.notebooks for g in nb.grades
-               if g.cell_type == "code")
+    return any(
+        g.auto_score is not None
+        for nb in submission.notebooks
+        for g in nb.grades
+        if g.cell_type == "code"
+    )
 
 
 # ------------------------------------------------------------------ feedback
-def feedback(assignment: str, course, db_url: str | None = None,
-             students: list[str] | None = None, out=sys.stdout) -> list[Path]:
+def feedback(
+    assignment: str,
+    course,
+    db_url: str | None = None,
+    students: list[str] | None = None,
+    out=sys.stdout,
+) -> list[Path]:
     """HTML feedback for every autograded submission (hidden tests removed)."""
     course = require_course(course)
     graded_root = course / "autograded"
-    graded = sorted(p.name for p in graded_root.iterdir()
-                    if (p / assignment).is_dir()) if graded_root.is_dir() else []
+    graded = (
+        sorted(p.name for p in graded_root.iterdir() if (p / assignment).is_dir())
+        if graded_root.is_dir()
+        else []
+    )
     if students:
         for s in students:
             if s not in graded:
-                raise UserError(f"unknown student {s!r}: no autograded {assignment} for them "
-                                "(run grade first)")
+                raise UserError(
+                    f"unknown student {s!r}: no autograded {assignment} for them (run grade first)"
+                )
         graded = students
     if not graded:
-        raise UserError(f"no autograded submissions of {assignment} in {course}/autograded/ "
-                        "(run `python -m autograder grade` first)")
+        raise UserError(
+            f"no autograded submissions of {assignment} in {course}/autograded/ "
+            "(run `python -m autograder grade` first)"
+        )
     api = _quiet_api(course, db_url)
     written = []
     for student in graded:
@@ -428,8 +505,8 @@ def export(course, to: str | None = None, db_url: str | None = None, out=sys.std
     course = require_course(course)
     api = _quiet_api(course, db_url)
     url = api.coursedir.db_url
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
-        raise UserError(f"no gradebook at {url[len('sqlite:///'):]} (grade something first)")
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists():
+        raise UserError(f"no gradebook at {url[len('sqlite:///') :]} (grade something first)")
     with Gradebook(url, api.coursedir.course_id) as gb:
         assignments = sorted(gb.assignments, key=lambda a: a.name)
         columns = ["student_id"]
@@ -485,12 +562,22 @@ def _num(value):
 # name; the notebook is renamed to the assignment's notebook.
 LMS_PATTERNS = [
     # Canvas: <loginname>[_late]_<user id>_<submission id>_<original name>.ipynb
-    ("Canvas", re.compile(r"^(?P<student_id>[A-Za-z][A-Za-z0-9\-]*?)(?:_LATE|_late)?_(?P<user_id>\d+)_"
-                          r"(?P<submission_id>\d+)_(?P<original>.+)$")),
+    (
+        "Canvas",
+        re.compile(
+            r"^(?P<student_id>[A-Za-z][A-Za-z0-9\-]*?)(?:_LATE|_late)?_(?P<user_id>\d+)_"
+            r"(?P<submission_id>\d+)_(?P<original>.+)$"
+        ),
+    ),
     # Moodle: <Full Name>_<participant id>_assignsubmission_file_<original name>.ipynb
     #   (newer Moodle puts the file in a folder <Full Name>_<id>_assignsubmission_file[_]/)
-    ("Moodle", re.compile(r"^(?P<full_name>[^_/]+)_(?P<participant>\d+)_assignsubmission_file"
-                          r"(?:_/|[_/])(?P<original>[^/]+)$")),
+    (
+        "Moodle",
+        re.compile(
+            r"^(?P<full_name>[^_/]+)_(?P<participant>\d+)_assignsubmission_file"
+            r"(?:_/|[_/])(?P<original>[^/]+)$"
+        ),
+    ),
     # A folder per student: <student id>/<original name>.ipynb
     ("folder", re.compile(r"^(?P<student_id>[A-Za-z0-9][A-Za-z0-9_.\-]*)/(?P<original>[^/]+)$")),
 ]
@@ -568,9 +655,11 @@ def collect_zip(assignment: str, zip_path, course, out=sys.stdout) -> list[str]:
         raise UserError(f"{zip_path} contains no notebooks (.ipynb files)")
     recognised = {n: student_id_from_name(n) for n in notebooks}
     if not any(recognised.values()):
-        raise UserError(f"{zip_path}: no file name matches a known LMS pattern (Canvas "
-                        "login_userid_submissionid_name.ipynb, Moodle Full Name_123_"
-                        "assignsubmission_file_name.ipynb, or student/name.ipynb)")
+        raise UserError(
+            f"{zip_path}: no file name matches a known LMS pattern (Canvas "
+            "login_userid_submissionid_name.ipynb, Moodle Full Name_123_"
+            "assignsubmission_file_name.ipynb, or student/name.ipynb)"
+        )
     course.mkdir(parents=True, exist_ok=True)
     ensure_in_gradebook(assignment, course, None)
     archive = course / "downloaded" / assignment / "archive"
@@ -579,9 +668,10 @@ def collect_zip(assignment: str, zip_path, course, out=sys.stdout) -> list[str]:
     archive.mkdir(parents=True)
     shutil.copy(zip_path, archive / zip_path.name)
 
+    import logging
+
     from nbgrader.apps.zipcollectapp import ZipCollectApp
     from nbgrader.coursedir import CourseDirectory
-    import logging
 
     config = cfg.course_config(course)
     notebook_name = _assignment_notebook(assignment, course)
@@ -598,16 +688,22 @@ def collect_zip(assignment: str, zip_path, course, out=sys.stdout) -> list[str]:
         raise UserError(f"nbgrader zip_collect could not import {zip_path}") from None
     students = sorted({sid for sid, _ in filter(None, recognised.values())})
     skipped = [n for n, r in recognised.items() if not r]
-    print(f"imported {len(students)} submissions of {assignment} from {zip_path.name} into "
-          f"{course}/submitted/: {', '.join(students)}", file=out)
+    print(
+        f"imported {len(students)} submissions of {assignment} from {zip_path.name} into "
+        f"{course}/submitted/: {', '.join(students)}",
+        file=out,
+    )
     for name in skipped:
         print(f"  skipped {name}: the name matches no LMS pattern", file=out)
     return students
 
 
 def _assignment_notebook(assignment: str, course: Path) -> str:
-    for base in (course / "release" / assignment, course / "source" / assignment,
-                 cfg.SOLUTIONS_DIR / assignment):
+    for base in (
+        course / "release" / assignment,
+        course / "source" / assignment,
+        cfg.SOLUTIONS_DIR / assignment,
+    ):
         found = sorted(base.glob("*.ipynb")) if base.is_dir() else []
         if found:
             return found[0].name

@@ -20,6 +20,7 @@ When the submission's process dies or runs out of time, the cell or test that
 was running fails with a clear message, a fresh process replays the cells that
 had completed, and grading goes on with the next cell.
 """
+
 from __future__ import annotations
 
 import ast
@@ -94,18 +95,21 @@ def close_sandboxes() -> None:
 
 # ------------------------------------------------------------------- limits
 class Limits:
-    def __init__(self, cell_seconds=15.0, notebook_seconds=90.0, memory_mb=1024,
-                 output_chars=10_000):
+    def __init__(
+        self, cell_seconds=15.0, notebook_seconds=90.0, memory_mb=1024, output_chars=10_000
+    ):
         self.cell_seconds = float(cell_seconds)
         self.notebook_seconds = float(notebook_seconds)
         self.memory_mb = int(memory_mb)
         self.output_chars = int(output_chars)
 
     def session_limits(self) -> dict:
-        return {"memory_bytes": self.memory_mb * 1024 * 1024,
-                "cpu_seconds": int(self.notebook_seconds) + 10,
-                "file_bytes": 64 * 1024 * 1024,
-                "extra_tasks": 8}
+        return {
+            "memory_bytes": self.memory_mb * 1024 * 1024,
+            "cpu_seconds": int(self.notebook_seconds) + 10,
+            "file_bytes": 64 * 1024 * 1024,
+            "extra_tasks": 8,
+        }
 
 
 class OutOfTime(Exception):
@@ -121,7 +125,7 @@ class Submission:
         self.limits = limits
         self.session = None
         self.generation = 0
-        self.completed: list[str] = []   # sources of the cells that ran to the end
+        self.completed: list[str] = []  # sources of the cells that ran to the end
         self.definitions: dict[str, str] = {}  # top-level name -> source of its def
         self.restarts = 0
         self.start_time = time.monotonic()
@@ -244,9 +248,14 @@ class Submission:
                     raise wire.WireError("bad handle")
                 name = item.get("name") if isinstance(item.get("name"), str) else "function"
                 own = top_name if top_name is not None and item is obj else None
-                label = own or f"the function returned by {origin}"
-                return RemoteFunction(self, hid, self.generation, own or name[:80], own,
-                                      self.definitions.get(own, "") if own else "")
+                return RemoteFunction(
+                    self,
+                    hid,
+                    self.generation,
+                    own or name[:80],
+                    own,
+                    self.definitions.get(own, "") if own else "",
+                )
             if tag == "obj":
                 hid = item.get("id")
                 type_name = item.get("type") if isinstance(item.get("type"), str) else "object"
@@ -254,14 +263,16 @@ class Submission:
             if tag == "sym":
                 return wire.tree_to_sympy(item.get("tree"))
             raise wire.WireError(f"unexpected value type {tag!r}")
+
         return wire.decode_plain(obj, tagged)
 
     def current_handle(self, fn: RemoteFunction) -> int:
         if fn._generation == self.generation and self.session is not None and self.session.alive:
             return fn._handle
         if fn._origin is None:
-            raise StudentError(f"{fn.__name__} is no longer available: the process running "
-                               "your code was restarted")
+            raise StudentError(
+                f"{fn.__name__} is no longer available: the process running your code was restarted"
+            )
         fresh = self.values([fn._origin]).get(fn._origin)
         if not isinstance(fresh, RemoteFunction):
             raise StudentError(f"{fn._origin} is no longer a function after a restart")
@@ -274,24 +285,34 @@ class Submission:
         try:
             self._ensure_session()
             handle = self.current_handle(fn)
-            message = {"op": "call", "fn": handle,
-                       "args": remote.encode_argument(list(args)),
-                       "kwargs": remote.encode_argument(dict(kwargs)),
-                       "report_inputs": report_inputs}
+            message = {
+                "op": "call",
+                "fn": handle,
+                "args": remote.encode_argument(list(args)),
+                "kwargs": remote.encode_argument(dict(kwargs)),
+                "report_inputs": report_inputs,
+            }
             timeout = min(self.limits.cell_seconds, self.test_deadline - time.monotonic())
             if timeout <= 0:
                 raise OutOfTime()
             reply = self._request(message, timeout)
         except SessionLost as lost:
             if lost.timed_out:
-                raise StudentError(f"{label} did not finish in time (limit "
-                                   f"{self.limits.cell_seconds:.0f} s per test): is there an "
-                                   "infinite loop, or a loop that never meets its stopping "
-                                   "condition?", "Timeout") from None
-            raise StudentError(f"calling {label} stopped it: {lost.reason}", "ProcessLost") from None
+                raise StudentError(
+                    f"{label} did not finish in time (limit "
+                    f"{self.limits.cell_seconds:.0f} s per test): is there an "
+                    "infinite loop, or a loop that never meets its stopping "
+                    "condition?",
+                    "Timeout",
+                ) from None
+            raise StudentError(
+                f"calling {label} stopped it: {lost.reason}", "ProcessLost"
+            ) from None
         except OutOfTime:
-            raise StudentError("the time budget for grading this notebook ran out before "
-                               f"{label} could run", "Timeout") from None
+            raise StudentError(
+                f"the time budget for grading this notebook ran out before {label} could run",
+                "Timeout",
+            ) from None
         if not reply.get("ok"):
             if reply.get("internal"):
                 raise StudentError(f"could not call {label}: {str(reply.get('error'))[:300]}")
@@ -303,15 +324,19 @@ class Submission:
         try:
             result = self.decode(reply.get("result"), origin=label)
             if report_inputs:
-                after = (self.decode(reply.get("args_after", []), origin=label),
-                         self.decode(reply.get("kwargs_after", {}), origin=label))
+                after = (
+                    self.decode(reply.get("args_after", []), origin=label),
+                    self.decode(reply.get("kwargs_after", {}), origin=label),
+                )
                 if type(after[0]) is not list or type(after[1]) is not dict:
                     raise wire.WireError("bad input report")
                 return result, after
         except (wire.WireError, RecursionError) as exc:
             if self.session is not None:
                 self.session.kill()
-            raise StudentError(f"{label} returned something the grader cannot read ({exc})") from None
+            raise StudentError(
+                f"{label} returned something the grader cannot read ({exc})"
+            ) from None
         return result, None
 
     test_deadline = float("inf")
@@ -323,8 +348,12 @@ def _stream(name: str, text: str) -> NotebookNode:
 
 
 def _error(ename: str, message: str) -> NotebookNode:
-    return NotebookNode(output_type="error", ename=ename, evalue=message,
-                        traceback=[f"{ename}: {message}" if ename else message])
+    return NotebookNode(
+        output_type="error",
+        ename=ename,
+        evalue=message,
+        traceback=[f"{ename}: {message}" if ename else message],
+    )
 
 
 def _cap(text: str, limit: int) -> str:
@@ -345,7 +374,7 @@ class NotebookRunner:
         sub = Submission(self.sandbox, self.limits)
         trusted: dict = {}
         try:
-            for index, cell in enumerate(nb.cells):
+            for cell in nb.cells:
                 if cell.cell_type != "code":
                     continue
                 cell.outputs = []
@@ -365,13 +394,23 @@ class NotebookRunner:
         try:
             reply = sub.exec_cell(cell.source)
         except OutOfTime:
-            return [_error("TimeoutError", "not run: the time budget for this notebook "
-                           f"({self.limits.notebook_seconds:.0f} s) was used up")]
+            return [
+                _error(
+                    "TimeoutError",
+                    "not run: the time budget for this notebook "
+                    f"({self.limits.notebook_seconds:.0f} s) was used up",
+                )
+            ]
         except SessionLost as lost:
             if lost.timed_out:
-                return [_error("TimeoutError", f"this cell did not finish within "
-                               f"{min(self.limits.cell_seconds, self.limits.notebook_seconds):.0f} s "
-                               "and was stopped (infinite loop?)")]
+                return [
+                    _error(
+                        "TimeoutError",
+                        f"this cell did not finish within "
+                        f"{min(self.limits.cell_seconds, self.limits.notebook_seconds):.0f} s "
+                        "and was stopped (infinite loop?)",
+                    )
+                ]
             return [_error("ProcessLost", f"running this cell stopped the process: {lost.reason}")]
         except SandboxUnavailable:
             raise
@@ -404,8 +443,11 @@ class NotebookRunner:
             namespace.update(self._student_names(sub, used, trusted))
             injected = dict(namespace)
             namespace.update(trusted)
-            with contextlib.redirect_stdout(captured), warnings.catch_warnings(), \
-                    np.errstate(all="ignore"):
+            with (
+                contextlib.redirect_stdout(captured),
+                warnings.catch_warnings(),
+                np.errstate(all="ignore"),
+            ):
                 warnings.simplefilter("ignore")
                 try:
                     exec(compile(tree, "<test cell>", "exec"), namespace)
@@ -419,19 +461,25 @@ class NotebookRunner:
         except SandboxUnavailable:
             raise
         except TestFailure as exc:
-            return self._out(captured, _error("TestFailure", str(exc) or "a check in this test failed"))
+            return self._out(
+                captured, _error("TestFailure", str(exc) or "a check in this test failed")
+            )
         except StudentError as exc:
             return self._out(captured, _error(exc.raised or "Error", str(exc)))
         except AssertionError as exc:
-            return self._out(captured, _error("AssertionError", str(exc) or "a check in this test failed"))
+            return self._out(
+                captured, _error("AssertionError", str(exc) or "a check in this test failed")
+            )
         except OutOfTime:
-            return self._out(captured, _error("TimeoutError", "not run: the time budget for "
-                                              "this notebook was used up"))
+            return self._out(
+                captured,
+                _error("TimeoutError", "not run: the time budget for this notebook was used up"),
+            )
         except SessionLost as lost:
             return self._out(captured, _error("ProcessLost", lost.reason))
         except SandboxError as exc:
             return self._out(captured, _error("SandboxError", str(exc)))
-        except Exception as exc:  # noqa: BLE001 - any other error fails this test only
+        except Exception as exc:
             message = str(exc).splitlines()[0][:500] if str(exc) else ""
             return self._out(captured, _error(type(exc).__name__, message or type(exc).__name__))
         finally:
@@ -456,8 +504,10 @@ class NotebookRunner:
         except SessionLost as exc:
             # the submission broke the process that answers the grader (not one of its
             # functions): every later test would wait for it in vain
-            sub.broken = ("the submission's code stopped the grader from reading its "
-                          f"answers ({exc}); no test could run after that")
+            sub.broken = (
+                "the submission's code stopped the grader from reading its "
+                f"answers ({exc}); no test could run after that"
+            )
             raise StudentError(sub.broken) from None
         except StudentError:
             raise
@@ -477,11 +527,15 @@ class NotebookRunner:
         try:
             out.update(sub.values(fetch))
         except SessionLost as lost:
-            sub.broken = ("the submission's code stopped the grader from reading its "
-                          f"answers ({lost.reason}); no test could run after that")
+            sub.broken = (
+                "the submission's code stopped the grader from reading its "
+                f"answers ({lost.reason}); no test could run after that"
+            )
             raise StudentError(sub.broken) from None
         except wire.WireError as exc:
-            raise StudentError(f"the submission sent something the grader cannot read ({exc})") from None
+            raise StudentError(
+                f"the submission sent something the grader cannot read ({exc})"
+            ) from None
         return out
 
 
@@ -511,12 +565,17 @@ class TrustedExecute(NbGraderPreprocessor):
         c.Autograde.autograde_preprocessors = [TrustedExecute, ...]  # see autograder.config
     """
 
-    timeout_cell = Integer(15, help="Seconds one student cell or one test may take").tag(config=True)
+    timeout_cell = Integer(15, help="Seconds one student cell or one test may take").tag(
+        config=True
+    )
     timeout_notebook = Integer(90, help="Seconds the whole notebook may take").tag(config=True)
     memory_mb = Integer(1024, help="Memory a submission may allocate, in MB").tag(config=True)
     output_chars = Integer(10_000, help="Characters of output kept per cell").tag(config=True)
-    sandbox = Unicode("auto", help="'require' (bubblewrap or fail), 'auto' (bubblewrap when "
-                      "available, with a warning otherwise) or 'off'").tag(config=True)
+    sandbox = Unicode(
+        "auto",
+        help="'require' (bubblewrap or fail), 'auto' (bubblewrap when "
+        "available, with a warning otherwise) or 'off'",
+    ).tag(config=True)
 
     def preprocess(self, nb, resources):
         isolate = {"require": True, "off": False}.get(self.sandbox)

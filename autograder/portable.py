@@ -12,6 +12,7 @@ A :class:`Portable` is an ordinary callable everywhere; the grader sends only it
 expression or one ``def``; it sees ``np``, ``math`` and (when it mentions it)
 ``torch``.
 """
+
 from __future__ import annotations
 
 import ast

@@ -10,6 +10,7 @@ In the trusted grader each name the submission defined reaches the test cell as
   message saying what came back (an object that lies in comparisons never
   reaches the checks).
 """
+
 from __future__ import annotations
 
 import copy
@@ -22,14 +23,30 @@ from autograder import wire
 try:  # the content helper's assertion type, so messages are reported the same way
     from autograder.testing import TestFailure
 except ImportError:  # pragma: no cover - testing.py missing
+
     class TestFailure(AssertionError):
         """A failed check (fallback when autograder.testing is absent)."""
 
+
 # modules a test cell may receive for a student's ``import`` (the grader's own copy)
 TRUSTED_MODULES = {
-    "numpy", "numpy.linalg", "numpy.random", "math", "cmath", "random", "statistics",
-    "functools", "itertools", "collections", "operator", "sympy", "torch", "torch.nn",
-    "torch.nn.functional", "torch.optim", "torch.autograd",
+    "numpy",
+    "numpy.linalg",
+    "numpy.random",
+    "math",
+    "cmath",
+    "random",
+    "statistics",
+    "functools",
+    "itertools",
+    "collections",
+    "operator",
+    "sympy",
+    "torch",
+    "torch.nn",
+    "torch.nn.functional",
+    "torch.optim",
+    "torch.autograd",
 }
 
 
@@ -52,9 +69,11 @@ class Opaque:
         object.__setattr__(self, "_origin", origin)
 
     def _fail(self, *args, **kwargs):
-        raise TestFailure(f"{object.__getattribute__(self, '_origin')} gave a "
-                          f"{object.__getattribute__(self, '_type')}, expected a number, an "
-                          "array, a list or a function")
+        raise TestFailure(
+            f"{object.__getattribute__(self, '_origin')} gave a "
+            f"{object.__getattribute__(self, '_type')}, expected a number, an "
+            "array, a list or a function"
+        )
 
     def __repr__(self):
         return f"<{object.__getattribute__(self, '_type')} object>"
@@ -82,8 +101,9 @@ class RemoteFunction:
     submission (empty for functions created at run time).
     """
 
-    def __init__(self, runner, handle: int, generation: int, name: str, origin: str | None,
-                 source: str = ""):
+    def __init__(
+        self, runner, handle: int, generation: int, name: str, origin: str | None, source: str = ""
+    ):
         self._runner = runner
         self._handle = handle
         self._generation = generation
@@ -112,7 +132,9 @@ class RemoteFunction:
         """
         before_args = [copy.deepcopy(a) for a in args]
         before_kwargs = {k: copy.deepcopy(v) for k, v in kwargs.items()}
-        result, (after_args, after_kwargs) = self._runner.call(self, args, kwargs, report_inputs=True)
+        result, (after_args, after_kwargs) = self._runner.call(
+            self, args, kwargs, report_inputs=True
+        )
         changed: list = []
         for i, (b, a) in enumerate(zip(before_args, after_args)):
             if not _same(b, a):
@@ -143,14 +165,20 @@ def _signature_from_source(source: str, name: str):
             try:
                 for arg, default in zip(positional, defaults):
                     value = inspect.Parameter.empty if default is None else _literal(default)
-                    params.append(inspect.Parameter(arg.arg, inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                                                    default=value))
+                    params.append(
+                        inspect.Parameter(
+                            arg.arg, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=value
+                        )
+                    )
                 if args.vararg:
-                    params.append(inspect.Parameter(args.vararg.arg, inspect.Parameter.VAR_POSITIONAL))
+                    params.append(
+                        inspect.Parameter(args.vararg.arg, inspect.Parameter.VAR_POSITIONAL)
+                    )
                 for arg, default in zip(args.kwonlyargs, args.kw_defaults):
                     value = inspect.Parameter.empty if default is None else _literal(default)
-                    params.append(inspect.Parameter(arg.arg, inspect.Parameter.KEYWORD_ONLY,
-                                                    default=value))
+                    params.append(
+                        inspect.Parameter(arg.arg, inspect.Parameter.KEYWORD_ONLY, default=value)
+                    )
                 if args.kwarg:
                     params.append(inspect.Parameter(args.kwarg.arg, inspect.Parameter.VAR_KEYWORD))
                 return inspect.Signature(params)
@@ -183,7 +211,7 @@ def _same(before, after) -> bool:
         return before.keys() == after.keys() and all(_same(before[k], after[k]) for k in before)
     try:
         return bool(before == after) or (before != before and after != after)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 
@@ -215,14 +243,19 @@ def _encode_other_argument(value):
     if mod.startswith("sympy"):
         return {"__t": "sym", "tree": wire.sympy_to_tree(value)}
     if mod.startswith("torch") and hasattr(value, "detach"):
-        return {"__t": "tensor", "array": wire.encode_array(value.detach().cpu().numpy()),
-                "requires_grad": bool(value.requires_grad)}
+        return {
+            "__t": "tensor",
+            "array": wire.encode_array(value.detach().cpu().numpy()),
+            "requires_grad": bool(value.requires_grad),
+        }
     if callable(value):
         source = _library_function_source(value)
         if source:
             return {"__t": "portable", "source": source, "name": getattr(value, "__name__", None)}
-        raise TypeError("a test passes a function to a student's function: wrap it with "
-                        "autograder.portable.portable(\"lambda x: ...\") so it can reach the sandbox")
+        raise TypeError(
+            "a test passes a function to a student's function: wrap it with "
+            'autograder.portable.portable("lambda x: ...") so it can reach the sandbox'
+        )
     raise TypeError(f"cannot send a {type(value).__name__} to a student's function")
 
 
@@ -232,12 +265,14 @@ def _library_function_source(fn) -> str | None:
     if not isinstance(name, str) or not name.isidentifier():
         return None
     import math
+
     candidates = [("np", np), ("math", math)]
     try:
         import sys
+
         if "torch" in sys.modules:
             candidates.append(("torch", sys.modules["torch"]))
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass
     for alias, module in candidates:
         if getattr(module, name, None) is fn:

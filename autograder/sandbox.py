@@ -20,6 +20,7 @@ Without bubblewrap (e.g. on Binder, where user namespaces are not available) the
 same program runs as a plain subprocess with a clean environment and a warning:
 fine for a learner checking their own work, not for grading a class.
 """
+
 from __future__ import annotations
 
 import os
@@ -63,8 +64,8 @@ class SessionLost(RuntimeError):
 
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-TASK_ALLOWANCE = 64      # processes + threads a session may add to its sandbox
-WATCH_EVERY = 0.25       # seconds between the grader's checks of the sandbox
+TASK_ALLOWANCE = 64  # processes + threads a session may add to its sandbox
+WATCH_EVERY = 0.25  # seconds between the grader's checks of the sandbox
 MAX_TREE = 4096
 
 
@@ -77,7 +78,7 @@ def _children_map() -> dict[int, list[int]]:
         try:
             with open(f"/proc/{entry}/stat", "rb") as fh:
                 data = fh.read()
-            ppid = int(data[data.rindex(b")") + 2:].split()[1])
+            ppid = int(data[data.rindex(b")") + 2 :].split()[1])
         except (OSError, ValueError, IndexError):
             continue
         kids.setdefault(ppid, []).append(int(entry))
@@ -116,8 +117,11 @@ def bwrap_works(bwrap: str) -> bool:
     """Whether bubblewrap can create its namespaces here (not on every host)."""
     if bwrap not in _BWRAP_WORKS:
         try:
-            done = subprocess.run([bwrap, "--unshare-all", "--ro-bind", "/", "/", "true"],
-                                  capture_output=True, timeout=20)
+            done = subprocess.run(
+                [bwrap, "--unshare-all", "--ro-bind", "/", "/", "true"],
+                capture_output=True,
+                timeout=20,
+            )
             _BWRAP_WORKS[bwrap] = done.returncode == 0
         except (OSError, subprocess.TimeoutExpired):
             _BWRAP_WORKS[bwrap] = False
@@ -133,11 +137,29 @@ def _python_dirs() -> list[Path]:
 
 
 def bwrap_command(bwrap: str, inner: list[str], fds: list[int]) -> list[str]:
-    cmd = [bwrap, "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session",
-           "--cap-drop", "ALL", "--disable-userns",
-           "--uid", "65534", "--gid", "65534", "--hostname", "sandbox",
-           "--size", str(256 * 1024 * 1024), "--tmpfs", "/tmp",
-           "--ro-bind", "/usr", "/usr"]
+    cmd = [
+        bwrap,
+        "--unshare-all",
+        "--unshare-user",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-drop",
+        "ALL",
+        "--disable-userns",
+        "--uid",
+        "65534",
+        "--gid",
+        "65534",
+        "--hostname",
+        "sandbox",
+        "--size",
+        str(256 * 1024 * 1024),
+        "--tmpfs",
+        "/tmp",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+    ]
     for name in ("lib", "lib64", "bin", "sbin"):
         target = Path("/") / name
         if target.is_symlink():
@@ -201,9 +223,11 @@ class Sandbox:
         if self.proc is not None:
             return
         if not self.isolated:
-            _warn_once("warning: bubblewrap (bwrap) is not available here, so the code being "
-                       "graded runs in a plain subprocess without isolation (fine for checking "
-                       "your own work, not for grading a class)")
+            _warn_once(
+                "warning: bubblewrap (bwrap) is not available here, so the code being "
+                "graded runs in a plain subprocess without isolation (fine for checking "
+                "your own work, not for grading a class)"
+            )
         ctrl_in_r, self.ctrl_in = os.pipe()
         self.ctrl_out, ctrl_out_w = os.pipe()
         req_r, self.req = os.pipe()
@@ -212,17 +236,25 @@ class Sandbox:
         # an absolute path without symlinks resolved: the venv's python must stay the
         # venv's, and a relative path (../../.venv/bin/python) means nothing in there
         python = os.path.normpath(os.path.abspath(sys.executable))
-        inner = [python, "-I", "-c",
-                 f"import sys; sys.path.insert(0, {str(REPO_ROOT)!r}); "
-                 "from autograder._child import zygote_main; zygote_main(sys.argv[1:])",
-                 *[str(fd) for fd in child_fds], ",".join(self.preload),
-                 "isolated" if self.isolated else "plain", _pid_namespace()]
+        inner = [
+            python,
+            "-I",
+            "-c",
+            f"import sys; sys.path.insert(0, {str(REPO_ROOT)!r}); "
+            "from autograder._child import zygote_main; zygote_main(sys.argv[1:])",
+            *[str(fd) for fd in child_fds],
+            ",".join(self.preload),
+            "isolated" if self.isolated else "plain",
+            _pid_namespace(),
+        ]
         if self.isolated:
             cmd = bwrap_command(bwrap_path(), inner, child_fds)
             cwd = None
         else:
             cmd = inner
-            self._tmp = Path(os.environ.get("TMPDIR", "/tmp")) / f"autograder-{os.getpid()}-{id(self)}"
+            self._tmp = (
+                Path(os.environ.get("TMPDIR", "/tmp")) / f"autograder-{os.getpid()}-{id(self)}"
+            )
             self._tmp.mkdir(parents=True, exist_ok=True)
             cwd = str(self._tmp)
         env = child_env()
@@ -230,9 +262,16 @@ class Sandbox:
             env["HOME"] = str(self._tmp)
             env["MPLCONFIGDIR"] = str(self._tmp / ".mpl")
         self.stderr_tail = b""
-        self.proc = subprocess.Popen(cmd, pass_fds=child_fds, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     env=env, cwd=cwd, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd,
+            pass_fds=child_fds,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
+        )
         for fd in child_fds:
             os.close(fd)
         threading.Thread(target=self._drain_stderr, daemon=True).start()
@@ -240,11 +279,14 @@ class Sandbox:
             msg = wire.read_message(self.ctrl_out, time.monotonic() + START_TIMEOUT)
         except (wire.ChannelClosed, wire.ChannelTimeout, wire.WireError):
             self.close()
-            raise SandboxUnavailable("the sandbox did not start: " + self._stderr_summary()) from None
+            raise SandboxUnavailable(
+                "the sandbox did not start: " + self._stderr_summary()
+            ) from None
         if not msg.get("ready") or (self.isolated and not msg.get("isolated")):
             self.close()
-            raise SandboxUnavailable("the sandbox did not start: "
-                                     + str(msg.get("error") or "no isolation")[:300])
+            raise SandboxUnavailable(
+                "the sandbox did not start: " + str(msg.get("error") or "no isolation")[:300]
+            )
 
     def _stderr_summary(self) -> str:
         """The last distinct lines the sandbox printed before it failed."""
@@ -331,7 +373,7 @@ class Sandbox:
             self.close()
             raise SandboxError(f"the sandbox stopped responding ({type(exc).__name__})") from None
 
-    def session(self, limits: dict) -> "Session":
+    def session(self, limits: dict) -> Session:
         self.start()
         reply = self._control({"op": "fork", "limits": limits})
         if not reply.get("forked"):
@@ -360,11 +402,14 @@ class Session:
         self.last_watch = time.monotonic()
         memory, tasks = self.sandbox.usage()
         if self.memory_cap is not None and memory > self.memory_cap:
-            raise OverLimit(f"the submission's processes used {memory / 2**20:.0f} MB of "
-                            "memory together, more than allowed (memory limit)")
+            raise OverLimit(
+                f"the submission's processes used {memory / 2**20:.0f} MB of "
+                "memory together, more than allowed (memory limit)"
+            )
         if tasks > self.task_cap:
-            raise OverLimit(f"the submission started {tasks} processes and threads, "
-                            "more than allowed")
+            raise OverLimit(
+                f"the submission started {tasks} processes and threads, more than allowed"
+            )
 
     def request(self, message: dict, timeout: float) -> dict:
         if not self.alive:
@@ -374,8 +419,9 @@ class Session:
             if time.monotonic() - self.last_watch > WATCH_EVERY:
                 self._watch()  # (processes it left running between requests)
             wire.write_message(self.sandbox.req, message)
-            reply = wire.read_message(self.sandbox.resp, deadline,
-                                      abort_fd=self.sandbox.ctrl_out, tick=self._watch)
+            reply = wire.read_message(
+                self.sandbox.resp, deadline, abort_fd=self.sandbox.ctrl_out, tick=self._watch
+            )
         except OverLimit as exc:
             self.kill()
             raise SessionLost(str(exc)) from None
@@ -411,7 +457,9 @@ class Session:
                 name = signal.Signals(int(sig)).name
             except (ValueError, TypeError):
                 name = f"signal {sig}"
-            why = {"SIGXCPU": " (CPU time limit)", "SIGKILL": "", "SIGSEGV": " (a crash)"}.get(name, "")
+            why = {"SIGXCPU": " (CPU time limit)", "SIGKILL": "", "SIGSEGV": " (a crash)"}.get(
+                name, ""
+            )
             return f"the process running your code was killed by {name}{why}"
         return f"the process running your code exited (status {notice.get('code')})"
 

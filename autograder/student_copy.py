@@ -7,6 +7,7 @@ The copy is then scanned: if any solution or hidden-test marker slipped in, the
 copy is deleted and the command fails. In the copy, ``check`` grades with the
 visible tests only and says so.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -15,11 +16,28 @@ from pathlib import Path
 from autograder import config as cfg
 from autograder.course import UserError
 
-INCLUDE = ["lessons", "exercises", "helpers", "autograder", "tools", "binder", "README.md",
-           "LICENSE", "CONTRIBUTING.md", "pyproject.toml", "environment.yml", "postBuild",
-           "Makefile", ".gitignore", "apt.txt", "runtime.txt", "docs"]
-IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints",
-                                ".course-progress.json", "*.egg-info")
+INCLUDE = [
+    "lessons",
+    "exercises",
+    "helpers",
+    "autograder",
+    "tools",
+    "binder",
+    "README.md",
+    "LICENSE",
+    "CONTRIBUTING.md",
+    "pyproject.toml",
+    "environment.yml",
+    "postBuild",
+    "Makefile",
+    ".gitignore",
+    "apt.txt",
+    "runtime.txt",
+    "docs",
+]
+IGNORE = shutil.ignore_patterns(
+    "__pycache__", "*.pyc", ".ipynb_checkpoints", ".course-progress.json", "*.egg-info"
+)
 MARKERS = ("### BEGIN HIDDEN TESTS", "### BEGIN SOLUTION", "BEGIN HIDDEN TESTS")
 
 
@@ -42,17 +60,25 @@ def student_copy(out, out_stream=None) -> Path:
         elif src.is_file():
             shutil.copy2(src, out / name)
             copied.append(name)
-    leaks = [p for p in out.rglob("*") if p.is_file() and p.suffix in (".ipynb", ".py", ".md")
-             and any(m in p.read_text(errors="replace") for m in MARKERS)
-             and not _is_tooling(p, out)]
+    leaks = [
+        p
+        for p in out.rglob("*")
+        if p.is_file()
+        and p.suffix in (".ipynb", ".py", ".md")
+        and any(m in p.read_text(errors="replace") for m in MARKERS)
+        and not _is_tooling(p, out)
+    ]
     if leaks:
         shutil.rmtree(out)
-        raise UserError(f"solution or hidden-test text found in {leaks[0].relative_to(out)}; "
-                        "no copy was made")
+        raise UserError(
+            f"solution or hidden-test text found in {leaks[0].relative_to(out)}; no copy was made"
+        )
     if out_stream is not None:
-        print(f"student copy written to {out} ({', '.join(copied)}); no solutions/, no hidden "
-              "tests: `python -m autograder check` there runs the visible tests only",
-              file=out_stream)
+        print(
+            f"student copy written to {out} ({', '.join(copied)}); no solutions/, no hidden "
+            "tests: `python -m autograder check` there runs the visible tests only",
+            file=out_stream,
+        )
     return out
 
 

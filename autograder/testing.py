@@ -33,6 +33,7 @@ the value they check, for use in an assignment.
 
 This module holds no reference solutions: it ships with the student version.
 """
+
 from __future__ import annotations
 
 import ast
@@ -46,10 +47,21 @@ from contextlib import contextmanager
 import numpy as np
 
 __all__ = [
-    "TestFailure", "seeded_rng", "quietly", "as_array", "expect_close",
-    "expect_gradient", "expect_shape", "expect_callable", "expect_equivalent",
-    "expect_rows_distinct", "expect_ends_at_first_nonfinite", "expect_parts",
-    "expect_inputs_unchanged", "source_of", "names_used",
+    "TestFailure",
+    "seeded_rng",
+    "quietly",
+    "as_array",
+    "expect_close",
+    "expect_gradient",
+    "expect_shape",
+    "expect_callable",
+    "expect_equivalent",
+    "expect_rows_distinct",
+    "expect_ends_at_first_nonfinite",
+    "expect_parts",
+    "expect_inputs_unchanged",
+    "source_of",
+    "names_used",
 ]
 
 
@@ -60,6 +72,7 @@ class TestFailure(AssertionError):
 
 
 # --------------------------------------------------------------------------- inputs
+
 
 def seeded_rng(name: str) -> np.random.Generator:
     """A random generator that gives the same numbers for the same ``name`` on every
@@ -82,6 +95,7 @@ def quietly():
 
 
 # --------------------------------------------------------------------------- values
+
 
 def _is_torch_tensor(value) -> bool:
     return type(value).__module__.startswith("torch") and hasattr(value, "detach")
@@ -151,11 +165,13 @@ def as_array(value, what: str, shape: tuple | None = None) -> np.ndarray:
         raise
     except (TypeError, ValueError) as exc:
         detail = " (rows of different lengths?)" if "inhomogeneous" in str(exc) else ""
-        raise TestFailure(f"{what} gave a {_type_name(value)} that is not an array of "
-                          f"numbers{detail}") from None
+        raise TestFailure(
+            f"{what} gave a {_type_name(value)} that is not an array of numbers{detail}"
+        ) from None
     if shape is not None and array.shape != tuple(shape):
-        raise TestFailure(f"{what} has {_shape_text(array.shape)}, "
-                          f"expected {_shape_text(tuple(shape))}")
+        raise TestFailure(
+            f"{what} has {_shape_text(array.shape)}, expected {_shape_text(tuple(shape))}"
+        )
     return array
 
 
@@ -219,22 +235,27 @@ def _compare(actual, expected, what, rtol, atol, mistakes):
     if message:
         raise TestFailure(f"{what}: {message}")
     if ok is None:
-        raise TestFailure(f"{what} has {_shape_text(array.shape)}, "
-                          f"expected {_shape_text(expected.shape)}")
+        raise TestFailure(
+            f"{what} has {_shape_text(array.shape)}, expected {_shape_text(expected.shape)}"
+        )
     return array, expected, ok
 
 
 def _values_differ(what, array, expected, ok) -> TestFailure:
     if expected.ndim == 0:
-        return TestFailure(f"{what} gave {_fmt(array)}, expected {_fmt(expected)}"
-                           + _not_finite_hint(array, expected, ok))
-    return TestFailure(f"{what} gave {_fmt(array)}, expected {_fmt(expected)} "
-                       f"({_first_difference(array, expected, ok)})"
-                       + _not_finite_hint(array, expected, ok))
+        return TestFailure(
+            f"{what} gave {_fmt(array)}, expected {_fmt(expected)}"
+            + _not_finite_hint(array, expected, ok)
+        )
+    return TestFailure(
+        f"{what} gave {_fmt(array)}, expected {_fmt(expected)} "
+        f"({_first_difference(array, expected, ok)})" + _not_finite_hint(array, expected, ok)
+    )
 
 
-def expect_close(actual, expected, what: str, *, rtol: float = 1e-7, atol: float = 1e-10,
-                 mistakes=()) -> None:
+def expect_close(
+    actual, expected, what: str, *, rtol: float = 1e-7, atol: float = 1e-10, mistakes=()
+) -> None:
     """Check that ``actual`` equals ``expected`` within ``atol + rtol * |expected|``.
 
     Shapes must agree (a single number is shape ``()``); NaN matches only NaN and an
@@ -269,8 +290,9 @@ def _ratio_words(ratio: float, shared: bool) -> str | None:
     return None
 
 
-def expect_gradient(actual, expected, what: str, *, rtol: float = 1e-6, atol: float = 1e-8,
-                    mistakes=(), names=None) -> None:
+def expect_gradient(
+    actual, expected, what: str, *, rtol: float = 1e-6, atol: float = 1e-8, mistakes=(), names=None
+) -> None:
     """:func:`expect_close` for gradients: a failure names the coordinate(s) and the
     pattern (a factor of 2, a flipped sign, zeros, swapped coordinates).
 
@@ -302,32 +324,50 @@ def expect_gradient(actual, expected, what: str, *, rtol: float = 1e-6, atol: fl
         raise TestFailure(f"{what}: every gradient coordinate {words} {got}")
     if words and len(bad) == 1:
         i = bad[0]
-        raise TestFailure(f"{what}: gradient coordinate {label(i)} {words} "
-                          f"(got {_fmt(array[i])}, expected {_fmt(expected[i])})")
+        raise TestFailure(
+            f"{what}: gradient coordinate {label(i)} {words} "
+            f"(got {_fmt(array[i])}, expected {_fmt(expected[i])})"
+        )
     if words:
-        raise TestFailure(f"{what}: gradient coordinates {', '.join(label(i) for i in bad)} {words} {got}")
+        raise TestFailure(
+            f"{what}: gradient coordinates {', '.join(label(i) for i in bad)} {words} {got}"
+        )
     with np.errstate(all="ignore"):
         worst = float(np.max(np.abs(array - expected) / np.maximum(np.abs(expected), 1e-300)))
-    slightly = f" (largest relative error {worst:.2g}: close, but not within the tolerance)" if worst < 1e-2 else ""
+    slightly = (
+        f" (largest relative error {worst:.2g}: close, but not within the tolerance)"
+        if worst < 1e-2
+        else ""
+    )
     if len(bad) == 1:
         i = bad[0]
-        raise TestFailure(f"{what}: gradient coordinate {label(i)} is wrong "
-                          f"(got {_fmt(array[i])}, expected {_fmt(expected[i])}){slightly}")
-    raise TestFailure(f"{what}: gradient coordinates {', '.join(label(i) for i in bad)} are wrong {got}{slightly}")
+        raise TestFailure(
+            f"{what}: gradient coordinate {label(i)} is wrong "
+            f"(got {_fmt(array[i])}, expected {_fmt(expected[i])}){slightly}"
+        )
+    raise TestFailure(
+        f"{what}: gradient coordinates {', '.join(label(i) for i in bad)} are wrong {got}{slightly}"
+    )
 
 
 def expect_shape(actual, shape: tuple, what: str, hint: str = "") -> None:
     """Check the shape of a returned array (``()`` for one number)."""
     array = as_array(actual, what)
     if array.shape != tuple(shape):
-        raise TestFailure(f"{what} has {_shape_text(array.shape)}, expected "
-                          f"{_shape_text(tuple(shape))}" + (f": {hint}" if hint else ""))
+        raise TestFailure(
+            f"{what} has {_shape_text(array.shape)}, expected "
+            f"{_shape_text(tuple(shape))}" + (f": {hint}" if hint else "")
+        )
 
 
 def expect_callable(value, what: str, hint: str = ""):
     """Check that a function came back (e.g. from ``compose_derivative``); return it."""
     if not callable(value) or isinstance(value, np.ndarray):
-        _reject(value, f"{what} gave a {_type_name(value)}, expected a function" + (f": {hint}" if hint else ""))
+        _reject(
+            value,
+            f"{what} gave a {_type_name(value)}, expected a function"
+            + (f": {hint}" if hint else ""),
+        )
     return value
 
 
@@ -345,7 +385,8 @@ def expect_rows_distinct(path, what: str = "path") -> None:
                 raise TestFailure(
                     f"{what}[{i}] equals {what}[{i + 1}]: are you storing the same array each time? "
                     "Updating w in place (w -= ...) changes every row that refers to it; append "
-                    "w.copy(), or make a new array with w = w - learning_rate * g")
+                    "w.copy(), or make a new array with w = w - learning_rate * g"
+                )
 
 
 def expect_ends_at_first_nonfinite(path, what: str = "path") -> None:
@@ -359,12 +400,16 @@ def expect_ends_at_first_nonfinite(path, what: str = "path") -> None:
         raise TestFailure(f"{what} has {_shape_text(array.shape)}, expected rows of a 2-D array")
     finite = np.all(np.isfinite(array), axis=1)
     if finite.all():
-        raise TestFailure(f"every row of {what} is finite ({len(array)} rows): stop at the first "
-                          "iterate that is not finite and end the path with it")
+        raise TestFailure(
+            f"every row of {what} is finite ({len(array)} rows): stop at the first "
+            "iterate that is not finite and end the path with it"
+        )
     first = int(np.argmin(finite))
     if first != len(array) - 1:
-        raise TestFailure(f"{what}[{first}] is not finite but the path goes on to {len(array)} rows: "
-                          "stop at the first iterate that is not finite (the path ends with it)")
+        raise TestFailure(
+            f"{what}[{first}] is not finite but the path goes on to {len(array)} rows: "
+            "stop at the first iterate that is not finite (the path ends with it)"
+        )
 
 
 def expect_parts(value, names, what: str) -> list:
@@ -388,34 +433,48 @@ def expect_equivalent(actual, expected, what: str, symbols=None) -> None:
 
     expected = list(expected)
     if isinstance(actual, (str, bytes)) or actual is None:
-        raise TestFailure(f"{what} gave {_type_name(actual)}, expected a list of "
-                          f"{len(expected)} SymPy expressions")
+        raise TestFailure(
+            f"{what} gave {_type_name(actual)}, expected a list of "
+            f"{len(expected)} SymPy expressions"
+        )
     try:
         items = list(actual)
     except TypeError:
-        raise TestFailure(f"{what} gave a {_type_name(actual)}, expected a list of "
-                          f"{len(expected)} SymPy expressions") from None
+        raise TestFailure(
+            f"{what} gave a {_type_name(actual)}, expected a list of "
+            f"{len(expected)} SymPy expressions"
+        ) from None
     if len(items) != len(expected):
-        raise TestFailure(f"{what} gave {len(items)} expressions, expected {len(expected)} "
-                          "(one partial derivative per variable)")
+        raise TestFailure(
+            f"{what} gave {len(items)} expressions, expected {len(expected)} "
+            "(one partial derivative per variable)"
+        )
     for position, item in enumerate(items):
         if isinstance(item, str) or not isinstance(item, (sympy.Basic, int, float)):
-            raise TestFailure(f"{what}[{position}] is a {_type_name(item)}, expected a SymPy "
-                              "expression (sympy.diff returns one)")
-    wrong = [i for i, (a, b) in enumerate(zip(items, expected))
-             if sympy.simplify(sympy.sympify(a) - b) != 0]
+            raise TestFailure(
+                f"{what}[{position}] is a {_type_name(item)}, expected a SymPy "
+                "expression (sympy.diff returns one)"
+            )
+    wrong = [
+        i
+        for i, (a, b) in enumerate(zip(items, expected))
+        if sympy.simplify(sympy.sympify(a) - b) != 0
+    ]
     if not wrong:
         return
     # Right expressions in the wrong places?
     if all(any(sympy.simplify(sympy.sympify(items[i]) - b) == 0 for b in expected) for i in wrong):
-        raise TestFailure(f"{what}: the partial derivatives are right but in the wrong order; "
-                          "return them in the order of `variables`")
+        raise TestFailure(
+            f"{what}: the partial derivatives are right but in the wrong order; "
+            "return them in the order of `variables`"
+        )
     i = wrong[0]
     label = f" (d/d{symbols[i]})" if symbols is not None else ""
     raise TestFailure(f"{what}[{i}]{label} is {items[i]}, expected {expected[i]}")
 
 
 # --------------------------------------------------------------------------- code and inputs
+
 
 def _function_name(fn) -> str:
     for attribute in ("__name__", "name"):
@@ -437,8 +496,10 @@ def source_of(fn) -> str:
     try:
         return textwrap.dedent(inspect.getsource(fn))
     except (OSError, TypeError):
-        raise TestFailure(f"could not read the source code of {_function_name(fn)}: define it "
-                          "with `def` in a code cell of this notebook") from None
+        raise TestFailure(
+            f"could not read the source code of {_function_name(fn)}: define it "
+            "with `def` in a code cell of this notebook"
+        ) from None
 
 
 def names_used(fn) -> set:
@@ -470,8 +531,9 @@ def _parameter_names(fn) -> list:
     if not isinstance(getattr(fn, "source", None), str):
         try:
             parameters = inspect.signature(fn).parameters.values()
-            return [p.name for p in parameters
-                    if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            return [
+                p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            ]
         except (TypeError, ValueError):
             pass
     try:
@@ -485,9 +547,13 @@ def _parameter_names(fn) -> list:
 
 def _same(before, after) -> bool:
     if isinstance(before, np.ndarray) or isinstance(after, np.ndarray):
-        return (isinstance(after, np.ndarray) and isinstance(before, np.ndarray)
-                and before.shape == after.shape and before.dtype == after.dtype
-                and np.array_equal(before, after, equal_nan=before.dtype.kind in "fc"))
+        return (
+            isinstance(after, np.ndarray)
+            and isinstance(before, np.ndarray)
+            and before.shape == after.shape
+            and before.dtype == after.dtype
+            and np.array_equal(before, after, equal_nan=before.dtype.kind in "fc")
+        )
     if isinstance(before, (list, tuple)) and isinstance(after, (list, tuple)):
         return len(before) == len(after) and all(_same(a, b) for a, b in zip(before, after))
     if _is_torch_tensor(before):
@@ -516,12 +582,18 @@ def expect_inputs_unchanged(fn, *args, **kwargs):
         changed += [k for k, v in before_kwargs.items() if not _same(v, kwargs[k])]
     if changed:
         parameters = _parameter_names(fn)
-        labels = [position if isinstance(position, str)
-                  else parameters[position] if position < len(parameters)
-                  else f"argument {position + 1}" for position in changed]
+        labels = [
+            position
+            if isinstance(position, str)
+            else parameters[position]
+            if position < len(parameters)
+            else f"argument {position + 1}"
+            for position in changed
+        ]
         raise TestFailure(
             f"{_function_name(fn)} changed its input {', '.join(labels)}: a function must leave "
             "its arguments as they were. Work on a copy (np.array(w, dtype=float) copies; "
             "np.asarray does not copy an array that is already float), and avoid in-place "
-            "updates such as w -= ... or w[i] += ... on the caller's array")
+            "updates such as w -= ... or w[i] += ... on the caller's array"
+        )
     return result

@@ -14,6 +14,7 @@ turns bytes coming from a submission into Python objects, so it checks
 everything: types, dtypes, shapes, sizes and nesting depth. Anything it does not
 recognise is a :class:`WireError`, never an object.
 """
+
 from __future__ import annotations
 
 import base64
@@ -37,14 +38,55 @@ _ARRAY_KINDS = set("biufc")
 # SymPy node types that may be rebuilt from a tree (function-like classes take
 # their already-rebuilt arguments).
 SYMPY_FUNCTIONS = (
-    "Add", "Mul", "Pow", "exp", "log", "sin", "cos", "tan", "cot", "sec", "csc",
-    "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh",
-    "atanh", "Abs", "sign", "Heaviside", "Max", "Min", "sqrt", "floor", "ceiling",
-    "re", "im", "conjugate", "erf", "gamma", "LambertW",
+    "Add",
+    "Mul",
+    "Pow",
+    "exp",
+    "log",
+    "sin",
+    "cos",
+    "tan",
+    "cot",
+    "sec",
+    "csc",
+    "asin",
+    "acos",
+    "atan",
+    "atan2",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "Abs",
+    "sign",
+    "Heaviside",
+    "Max",
+    "Min",
+    "sqrt",
+    "floor",
+    "ceiling",
+    "re",
+    "im",
+    "conjugate",
+    "erf",
+    "gamma",
+    "LambertW",
 )
 SYMPY_SINGLETONS = (
-    "Zero", "One", "NegativeOne", "Half", "Pi", "Exp1", "ImaginaryUnit",
-    "Infinity", "NegativeInfinity", "NaN", "ComplexInfinity", "EulerGamma",
+    "Zero",
+    "One",
+    "NegativeOne",
+    "Half",
+    "Pi",
+    "Exp1",
+    "ImaginaryUnit",
+    "Infinity",
+    "NegativeInfinity",
+    "NaN",
+    "ComplexInfinity",
+    "EulerGamma",
 )
 
 
@@ -75,8 +117,14 @@ def write_message(fd: int, message) -> None:
         view = view[written:]
 
 
-def _read_exact(fd: int, n: int, deadline: float | None, abort_fd: int | None = None,
-                tick=None, tick_every: float = 0.2) -> bytes:
+def _read_exact(
+    fd: int,
+    n: int,
+    deadline: float | None,
+    abort_fd: int | None = None,
+    tick=None,
+    tick_every: float = 0.2,
+) -> bytes:
     chunks = []
     remaining = n
     while remaining:
@@ -103,8 +151,13 @@ def _read_exact(fd: int, n: int, deadline: float | None, abort_fd: int | None = 
     return b"".join(chunks)
 
 
-def read_message(fd: int, deadline: float | None = None, max_bytes: int = MAX_MESSAGE_BYTES,
-                 abort_fd: int | None = None, tick=None):
+def read_message(
+    fd: int,
+    deadline: float | None = None,
+    max_bytes: int = MAX_MESSAGE_BYTES,
+    abort_fd: int | None = None,
+    tick=None,
+):
     """Read one framed JSON message; ``deadline`` is a ``time.monotonic()`` value.
 
     When ``abort_fd`` becomes readable while ``fd`` has nothing to read, the
@@ -138,7 +191,11 @@ def encode_array(arr: np.ndarray) -> dict:
 
 def encode_scalar(value: np.generic) -> dict:
     arr = np.asarray(value)
-    return {"__t": "np", "dtype": arr.dtype.str, "b64": base64.b64encode(arr.tobytes()).decode("ascii")}
+    return {
+        "__t": "np",
+        "dtype": arr.dtype.str,
+        "b64": base64.b64encode(arr.tobytes()).decode("ascii"),
+    }
 
 
 def encode_float(value: float):
@@ -172,9 +229,13 @@ def encode_plain(value, on_other, depth: int = 0):
     if t is tuple:
         return {"__t": "tuple", "items": [encode_plain(v, on_other, depth + 1) for v in value]}
     if t is dict:
-        return {"__t": "dict", "items": [[encode_plain(k, on_other, depth + 1),
-                                          encode_plain(v, on_other, depth + 1)]
-                                         for k, v in value.items()]}
+        return {
+            "__t": "dict",
+            "items": [
+                [encode_plain(k, on_other, depth + 1), encode_plain(v, on_other, depth + 1)]
+                for k, v in value.items()
+            ],
+        }
     return on_other(value)
 
 
@@ -203,8 +264,11 @@ def _decode_b64(text) -> bytes:
 def decode_array(obj: dict) -> np.ndarray:
     dtype = _decode_dtype(obj.get("dtype"))
     shape = obj.get("shape")
-    if (not isinstance(shape, list) or len(shape) > 32
-            or not all(type(n) is int and 0 <= n <= 1 << 40 for n in shape)):
+    if (
+        not isinstance(shape, list)
+        or len(shape) > 32
+        or not all(type(n) is int and 0 <= n <= 1 << 40 for n in shape)
+    ):
         raise WireError("bad array shape")
     raw = _decode_b64(obj.get("b64"))
     count = math.prod(shape)
@@ -329,8 +393,12 @@ def tree_to_sympy(tree, depth: int = 0, budget: list | None = None):
     try:
         if head == "Symbol":
             name, assumptions = args
-            if (type(name) is not str or len(name) > 200 or type(assumptions) is not dict
-                    or not all(type(k) is str and type(v) is bool for k, v in assumptions.items())):
+            if (
+                type(name) is not str
+                or len(name) > 200
+                or type(assumptions) is not dict
+                or not all(type(k) is str and type(v) is bool for k, v in assumptions.items())
+            ):
                 raise WireError("bad Symbol")
             return sympy.Symbol(name, **assumptions)
         if head == "Integer":
@@ -345,7 +413,12 @@ def tree_to_sympy(tree, depth: int = 0, budget: list | None = None):
             return sympy.Rational(int(p), int(q))
         if head == "Float":
             text, prec = args
-            if type(text) is not str or len(text) > 200 or type(prec) is not int or not 1 <= prec <= 10_000:
+            if (
+                type(text) is not str
+                or len(text) > 200
+                or type(prec) is not int
+                or not 1 <= prec <= 10_000
+            ):
                 raise WireError("bad Float")
             return sympy.Float(text, precision=prec)
         if head == "S":

@@ -16,15 +16,13 @@ the memory bomb cannot take the machine down. Inside, stock nbgrader behaves as
 on an instructor's machine: the kernel can read the course directory and this
 repository. Without bubblewrap the script refuses to run the stock side.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import resource
 import subprocess
 import sys
-import tempfile
 import textwrap
 from pathlib import Path
 
@@ -55,15 +53,39 @@ def contained(cmd: list[str]) -> tuple[list[str], dict]:
 
     bwrap = bwrap_path()
     if not (bwrap and bwrap_works(bwrap)):
-        raise SystemExit("bubblewrap (bwrap) is needed to run attack fixtures under stock "
-                         "nbgrader safely; not running them")
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": "/tmp/home",
-           "LANG": "C.UTF-8", "JUPYTER_RUNTIME_DIR": "/tmp/home/runtime",
-           "JUPYTER_DATA_DIR": "/tmp/home/data", "IPYTHONDIR": "/tmp/home/ipython",
-           "MPLCONFIGDIR": "/tmp/home/mpl", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
-    wrapper = [bwrap, "--unshare-all", "--die-with-parent", "--new-session",
-               "--ro-bind", "/", "/", "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
-               "--chdir", str(S.ROOT), "--"]
+        raise SystemExit(
+            "bubblewrap (bwrap) is needed to run attack fixtures under stock "
+            "nbgrader safely; not running them"
+        )
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": "/tmp/home",
+        "LANG": "C.UTF-8",
+        "JUPYTER_RUNTIME_DIR": "/tmp/home/runtime",
+        "JUPYTER_DATA_DIR": "/tmp/home/data",
+        "IPYTHONDIR": "/tmp/home/ipython",
+        "MPLCONFIGDIR": "/tmp/home/mpl",
+        "MPLBACKEND": "Agg",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    wrapper = [
+        bwrap,
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--ro-bind",
+        "/",
+        "/",
+        "--tmpfs",
+        "/tmp",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--chdir",
+        str(S.ROOT),
+        "--",
+    ]
     return wrapper + cmd, env
 
 
@@ -71,19 +93,33 @@ def grade(assignment: str, paths: list[Path], stock: bool, timeout: int) -> dict
     """Grade each fixture in its own process (a stock kernel may die or hang)."""
     out = {}
     for path in paths:
-        cmd = [sys.executable, "-c", WORKER, assignment, "1" if stock else "0", str(timeout),
-               str(path)]
+        cmd = [
+            sys.executable,
+            "-c",
+            WORKER,
+            assignment,
+            "1" if stock else "0",
+            str(timeout),
+            str(path),
+        ]
         env = None
         if stock:
             cmd, env = contained(cmd)
-        done = subprocess.run(cmd, cwd=S.ROOT, capture_output=True, text=True, timeout=3600,
-                              env=env)
+        done = subprocess.run(
+            cmd, cwd=S.ROOT, capture_output=True, text=True, timeout=3600, env=env
+        )
         try:
             out.update(json.loads(done.stdout.strip().splitlines()[-1]))
         except (IndexError, json.JSONDecodeError):
-            out[path.stem] = {"score": None, "max_score": None, "graded": False,
-                              "seconds": None, "autograded": None, "tests": {},
-                              "error": done.stderr[-300:]}
+            out[path.stem] = {
+                "score": None,
+                "max_score": None,
+                "graded": False,
+                "seconds": None,
+                "autograded": None,
+                "tests": {},
+                "error": done.stderr[-300:],
+            }
     return out
 
 
@@ -102,8 +138,11 @@ def main(argv=None) -> int:
         stock = grade(assignment, paths, True, args.stock_timeout)
         ours = grade(assignment, paths, False, args.stock_timeout)
         for path in paths:
-            results[path.stem] = {"stock": stock[path.stem], "ours": ours[path.stem],
-                                  "meta": S.fixture_meta(path)}
+            results[path.stem] = {
+                "stock": stock[path.stem],
+                "ours": ours[path.stem],
+                "meta": S.fixture_meta(path),
+            }
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
 
@@ -115,7 +154,9 @@ def main(argv=None) -> int:
     def size(r):
         return "-" if not r.get("autograded") else f"{r['autograded'] / 1e6:.2f} MB"
 
-    print("| fixture | expected | stock nbgrader | ours | stock s | ours s | stock nb size | ours nb size |")
+    print(
+        "| fixture | expected | stock nbgrader | ours | stock s | ours s | stock nb size | ours nb size |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
         expect = r["meta"]["expect"]
@@ -129,8 +170,10 @@ def main(argv=None) -> int:
         else:
             wanted = "baseline"
         s, o = r["stock"], r["ours"]
-        print(f"| {name} | {wanted} | {fmt(s)} | {fmt(o)} | {s.get('seconds') or 0:.0f} | "
-              f"{o.get('seconds') or 0:.0f} | {size(s)} | {size(o)} |")
+        print(
+            f"| {name} | {wanted} | {fmt(s)} | {fmt(o)} | {s.get('seconds') or 0:.0f} | "
+            f"{o.get('seconds') or 0:.0f} | {size(s)} | {size(o)} |"
+        )
     return 0
 
 

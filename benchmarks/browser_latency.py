@@ -7,6 +7,7 @@ paints the new frame onto the canvas (a wrapped ``drawImage``).
 
     .venv/bin/python -m benchmarks.browser_latency [--lesson lessons/01-secant-to-tangent.ipynb] [--slider 0]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,8 +63,10 @@ def main(argv=None) -> int:
     finally:
         lab.stop()
     median = statistics.median(samples)
-    print(f"{args.lesson} slider {args.slider}: key press -> repaint median {median:.0f} ms, "
-          f"p90 {statistics.quantiles(samples, n=10)[-1]:.0f} ms over {len(samples)} presses (target 100 ms)")
+    print(
+        f"{args.lesson} slider {args.slider}: key press -> repaint median {median:.0f} ms, "
+        f"p90 {statistics.quantiles(samples, n=10)[-1]:.0f} ms over {len(samples)} presses (target 100 ms)"
+    )
     return 0
 
 

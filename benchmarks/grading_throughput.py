@@ -13,6 +13,7 @@ identical, test by test. Prints the median time of each and the ratio.
 (Run from the repository root with the project's Python. Not a test: the
 numbers depend on the machine and on its load.)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,11 +34,12 @@ from tests.grading.cases import CASES
 
 def class_of(assignment: str, students: int) -> dict:
     mistakes = [c for c in CASES if c.assignment == assignment and not c.correct][:2]
-    kinds = [("reference", S.build(assignment, "solution")),
-             ("unanswered", S.released(assignment))]
+    kinds = [("reference", S.build(assignment, "solution")), ("unanswered", S.released(assignment))]
     kinds += [(c.name, S.build(assignment, "solution", c.replace)) for c in mistakes]
-    return {f"student{i:03d}-{kinds[i % len(kinds)][0]}": kinds[i % len(kinds)][1]
-            for i in range(students)}
+    return {
+        f"student{i:03d}-{kinds[i % len(kinds)][0]}": kinds[i % len(kinds)][1]
+        for i in range(students)
+    }
 
 
 def prepare(assignment: str, klass: dict, root: Path) -> Path:
@@ -82,8 +84,20 @@ def stock(assignment: str, course: Path) -> float:
 
 
 def ours(assignment: str, course: Path, jobs: int) -> float:
-    return run([sys.executable, "-m", "autograder", "grade", assignment, "--course", str(course),
-                "--jobs", str(jobs)], S.ROOT)
+    return run(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            assignment,
+            "--course",
+            str(course),
+            "--jobs",
+            str(jobs),
+        ],
+        S.ROOT,
+    )
 
 
 def main(argv=None) -> int:
@@ -105,8 +119,11 @@ def main(argv=None) -> int:
                 graded = {}
                 for assignment, klass in classes.items():
                     course = prepare(assignment, klass, Path(tmp))
-                    seconds = stock(assignment, course) if label == "stock" else \
-                        ours(assignment, course, args.jobs)
+                    seconds = (
+                        stock(assignment, course)
+                        if label == "stock"
+                        else ours(assignment, course, args.jobs)
+                    )
                     per_assignment[label][assignment].append(seconds / len(klass))
                     total += seconds
                     graded[assignment] = scores(course, assignment, klass)
@@ -115,29 +132,46 @@ def main(argv=None) -> int:
                     if label == "stock":
                         reference = graded
                     elif graded != reference:
-                        bad = [(a, s) for a in graded for s in graded[a]
-                               if graded[a][s] != reference[a][s]]
+                        bad = [
+                            (a, s)
+                            for a in graded
+                            for s in graded[a]
+                            if graded[a][s] != reference[a][s]
+                        ]
                         print(f"SCORES DIFFER for {bad[:5]}", file=sys.stderr)
                         return 1
-                print(f"run {repeat + 1}/{args.repeats} {label:5s}: {total:6.1f} s for {n} "
-                      f"submissions", flush=True)
+                print(
+                    f"run {repeat + 1}/{args.repeats} {label:5s}: {total:6.1f} s for {n} "
+                    f"submissions",
+                    flush=True,
+                )
     stock_median = statistics.median(times["stock"])
     ours_median = statistics.median(times["ours"])
-    print(f"\n{n} submissions ({args.students} per assignment: {', '.join(args.assignments)}), "
-          f"{args.repeats} runs, {os.cpu_count()} CPUs, jobs={args.jobs}")
-    print(f"stock nbgrader autograde (serial): median {stock_median:6.1f} s  "
-          f"({n / stock_median:.2f} submissions/s)")
-    print(f"python -m autograder grade       : median {ours_median:6.1f} s  "
-          f"({n / ours_median:.2f} submissions/s)")
-    print(f"throughput ratio (ours / stock)  : {stock_median / ours_median:.2f}x   "
-          "(same scores, test by test)")
+    print(
+        f"\n{n} submissions ({args.students} per assignment: {', '.join(args.assignments)}), "
+        f"{args.repeats} runs, {os.cpu_count()} CPUs, jobs={args.jobs}"
+    )
+    print(
+        f"stock nbgrader autograde (serial): median {stock_median:6.1f} s  "
+        f"({n / stock_median:.2f} submissions/s)"
+    )
+    print(
+        f"python -m autograder grade       : median {ours_median:6.1f} s  "
+        f"({n / ours_median:.2f} submissions/s)"
+    )
+    print(
+        f"throughput ratio (ours / stock)  : {stock_median / ours_median:.2f}x   "
+        "(same scores, test by test)"
+    )
     print("\n| assignment | stock s/notebook | ours s/notebook | ratio |\n|---|---|---|---|")
     for assignment in classes:
         st = statistics.median(per_assignment["stock"][assignment])
         ou = statistics.median(per_assignment["ours"][assignment])
         print(f"| {assignment} | {st:.2f} | {ou:.2f} | {st / ou:.1f}x |")
-    print(f"| all | {stock_median / n:.2f} | {ours_median / n:.2f} | "
-          f"{stock_median / ours_median:.1f}x |")
+    print(
+        f"| all | {stock_median / n:.2f} | {ours_median / n:.2f} | "
+        f"{stock_median / ours_median:.1f}x |"
+    )
     return 0
 
 

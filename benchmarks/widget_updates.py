@@ -6,6 +6,7 @@ class provides ``benchmark_moves()``: ``(explorer, [one callable per user move])
 
     .venv/bin/python -m benchmarks.widget_updates [--repeats 60]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,11 @@ def explorer_classes():
     for info in pkgutil.iter_modules(helpers.widgets.__path__):
         module = importlib.import_module(f"helpers.widgets.{info.name}")
         for _, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, Explorer) and cls is not Explorer and cls.__module__ == module.__name__:
+            if (
+                issubclass(cls, Explorer)
+                and cls is not Explorer
+                and cls.__module__ == module.__name__
+            ):
                 yield cls
 
 
@@ -36,7 +41,7 @@ def time_moves(explorer, moves, repeats: int) -> list[float]:
     # As after ipympl's handshake with a connected browser: frames go out as diffs,
     # not also re-encoded into the widget's data-URL snapshot.
     canvas.syncing_data_url = False
-    canvas.draw()    # the browser's first full draw
+    canvas.draw()  # the browser's first full draw
     canvas.get_diff_image()
     samples = []
     for i in range(repeats):
@@ -56,7 +61,9 @@ def main(argv=None) -> int:
     worst = 0.0
     for cls in sorted(explorer_classes(), key=lambda c: c.__name__):
         # benchmark_moves() and any extra scenario such as benchmark_scale_moves()
-        scenarios = sorted(name for name in dir(cls) if name.startswith("benchmark_") and name.endswith("moves"))
+        scenarios = sorted(
+            name for name in dir(cls) if name.startswith("benchmark_") and name.endswith("moves")
+        )
         if not scenarios:
             print(f"{cls.__name__:32} {'(no benchmark_moves)':>10}")
             worst = float("inf")
@@ -68,7 +75,9 @@ def main(argv=None) -> int:
             p90 = statistics.quantiles(samples, n=10)[-1]
             worst = max(worst, median)
             flag = "" if median <= TARGET_MS else "  OVER TARGET"
-            label = cls.__name__ + ("" if scenario == "benchmark_moves" else f" ({scenario[10:-6]})")
+            label = cls.__name__ + (
+                "" if scenario == "benchmark_moves" else f" ({scenario[10:-6]})"
+            )
             print(f"{label:32} {median:10.1f} {p90:8.1f}{flag}")
     return 0 if worst <= TARGET_MS else 1
 

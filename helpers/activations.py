@@ -13,13 +13,25 @@ The derivatives are the formulas derived in lesson 02:
 
 Lesson 03 reuses the sigmoid's bound (0.25) to explain vanishing gradients.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 __all__ = [
-    "relu", "relu_prime", "sigmoid", "sigmoid_prime", "tanh", "tanh_prime",
-    "softmax", "softmax_jacobian", "mse", "mse_prime", "bce", "bce_prime", "ACTIVATIONS",
+    "relu",
+    "relu_prime",
+    "sigmoid",
+    "sigmoid_prime",
+    "tanh",
+    "tanh_prime",
+    "softmax",
+    "softmax_jacobian",
+    "mse",
+    "mse_prime",
+    "bce",
+    "bce_prime",
+    "ACTIVATIONS",
 ]
 
 
@@ -33,6 +45,7 @@ def _scalar_or_array(result, z):
 
 
 # -- activations -------------------------------------------------------------
+
 
 def relu(z):
     """max(0, z)."""
@@ -96,6 +109,7 @@ def softmax_jacobian(z):
 
 
 # -- losses ------------------------------------------------------------------
+
 
 def mse(prediction, target) -> float:
     """Mean squared error (1/n) * sum((prediction - target)**2)."""

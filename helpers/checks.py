@@ -11,11 +11,13 @@ gets the reasoning (and, for a recognised mistake, what went wrong), not just "n
 Numbers are compared with a tolerance and may be typed as fractions ("1/4");
 expressions are compared with SymPy, so any equivalent form is accepted.
 """
+
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -56,8 +58,12 @@ def _to_vector(value) -> np.ndarray:
 def to_expression(value, symbols: str = "x y z w"):
     """Read a SymPy expression: a SymPy object, a number, or a string like ``3x^2 + 2x``."""
     import sympy
-    from sympy.parsing.sympy_parser import (convert_xor, implicit_multiplication_application,
-                                            parse_expr, standard_transformations)
+    from sympy.parsing.sympy_parser import (
+        convert_xor,
+        implicit_multiplication_application,
+        parse_expr,
+        standard_transformations,
+    )
 
     if isinstance(value, sympy.Basic):
         return value
@@ -68,9 +74,12 @@ def to_expression(value, symbols: str = "x y z w"):
     local = {name: sympy.Symbol(name) for name in symbols.split()}
     local.update({"e": sympy.E, "ln": sympy.log, "sigma": sympy.Function("sigma")})
     try:
-        return parse_expr(value, local_dict=local,
-                          transformations=standard_transformations
-                          + (implicit_multiplication_application, convert_xor))
+        return parse_expr(
+            value,
+            local_dict=local,
+            transformations=standard_transformations
+            + (implicit_multiplication_application, convert_xor),
+        )
     except Exception as exc:  # parse_expr raises many kinds of errors
         raise AnswerFormatError(f"could not read {value!r} as an expression") from exc
 
@@ -124,7 +133,9 @@ class Question:
     def matches(self, given, expected) -> bool:
         """Whether ``given`` equals ``expected`` for this kind of question."""
         if self.kind == "number":
-            return bool(np.isclose(_to_number(given), _to_number(expected), rtol=self.rtol, atol=self.atol))
+            return bool(
+                np.isclose(_to_number(given), _to_number(expected), rtol=self.rtol, atol=self.atol)
+            )
         if self.kind == "vector":
             g, e = _to_vector(given), _to_vector(expected)
             return g.shape == e.shape and bool(np.allclose(g, e, rtol=self.rtol, atol=self.atol))
@@ -136,11 +147,15 @@ class Question:
             return _to_shape(given) == tuple(expected)
         raise AssertionError(self.kind)
 
-    def grade(self, given) -> "CheckResult":
+    def grade(self, given) -> CheckResult:
         """Judge an answer and explain the judgement."""
         if given is Ellipsis or given is None:
-            return CheckResult(self, None, "Replace `...` with your answer, then run the cell again.")
-        if self.kind == "choice" and str(given).strip().lower() not in {o.lower() for o in self.options}:
+            return CheckResult(
+                self, None, "Replace `...` with your answer, then run the cell again."
+            )
+        if self.kind == "choice" and str(given).strip().lower() not in {
+            o.lower() for o in self.options
+        }:
             return CheckResult(self, None, f"Choose one of: {', '.join(map(repr, self.options))}.")
         try:
             if self.matches(given, self.answer):
@@ -156,8 +171,12 @@ class Question:
         if self.kind == "vector":
             g, e = _to_vector(given), _to_vector(self.answer)
             if g.shape != e.shape:
-                return CheckResult(self, False, f"Your answer has shape {g.shape}, the answer has shape {e.shape}. "
-                                   + self.explanation)
+                return CheckResult(
+                    self,
+                    False,
+                    f"Your answer has shape {g.shape}, the answer has shape {e.shape}. "
+                    + self.explanation,
+                )
         return CheckResult(self, False, "Not yet. " + self.explanation)
 
 
@@ -199,8 +218,10 @@ class CheckResult:
 
     def _repr_html_(self) -> str:
         colour = {True: "#009E73", False: "#D55E00", None: "#E69F00"}[self.correct]
-        return (f'<div role="status" style="border-left:4px solid {colour};padding:4px 8px">'
-                f"<b>{html.escape(self.symbol)}</b> {html.escape(self.message)}</div>")
+        return (
+            f'<div role="status" style="border-left:4px solid {colour};padding:4px 8px">'
+            f"<b>{html.escape(self.symbol)}</b> {html.escape(self.message)}</div>"
+        )
 
 
 def get_question(question_id: str) -> Question:
@@ -229,21 +250,32 @@ def quiz(*question_ids: str):
         question = get_question(question_id)
         prompt = widgets.HTMLMath(f"<b>{html.escape(question.prompt)}</b>")
         if question.kind == "choice":
-            entry = widgets.RadioButtons(options=list(question.options), value=None,
-                                         description="", layout={"width": "auto"})
+            entry = widgets.RadioButtons(
+                options=list(question.options), value=None, description="", layout={"width": "auto"}
+            )
         else:
-            entry = widgets.Text(placeholder=_format_hint(question.kind), description="Answer:",
-                                 continuous_update=False)
-        button = widgets.Button(description="Check", button_style="primary",
-                                tooltip=f"check your answer to {question.id}")
+            entry = widgets.Text(
+                placeholder=_format_hint(question.kind),
+                description="Answer:",
+                continuous_update=False,
+            )
+        button = widgets.Button(
+            description="Check",
+            button_style="primary",
+            tooltip=f"check your answer to {question.id}",
+        )
         feedback = widgets.HTML()
 
         def on_click(_, question=question, entry=entry, feedback=feedback):
-            feedback.value = check(question.id, entry.value if entry.value != "" else None)._repr_html_()
+            feedback.value = check(
+                question.id, entry.value if entry.value != "" else None
+            )._repr_html_()
 
         button.on_click(on_click)
         if isinstance(entry, widgets.Text):  # Enter in the box checks too
-                entry.observe(lambda change, submit=on_click: submit(None) if change["new"] else None,
-                          names="value")
+            entry.observe(
+                lambda change, submit=on_click: submit(None) if change["new"] else None,
+                names="value",
+            )
         boxes.append(widgets.VBox([prompt, widgets.HBox([entry, button]), feedback]))
     return widgets.VBox(boxes)

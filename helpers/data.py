@@ -12,13 +12,15 @@ so a lesson shows the same numbers on every run and on every machine.
   learning rate).
 * :func:`standardize` and :func:`add_intercept` - the preprocessing of lesson 06.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 
-def line_data(n: int = 40, slope: float = 2.0, intercept: float = 1.0, noise: float = 0.5,
-              seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def line_data(
+    n: int = 40, slope: float = 2.0, intercept: float = 1.0, noise: float = 0.5, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """``x`` uniform on [-2, 2] and ``y = slope * x + intercept + noise * N(0, 1)``; both shape ``(n,)``."""
     rng = np.random.default_rng(seed)
     x = rng.uniform(-2.0, 2.0, n)
@@ -26,8 +28,9 @@ def line_data(n: int = 40, slope: float = 2.0, intercept: float = 1.0, noise: fl
     return x, y
 
 
-def regression_data(n: int = 100, d: int = 5, noise: float = 0.1,
-                    seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def regression_data(
+    n: int = 100, d: int = 5, noise: float = 0.1, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``X`` (n, d) standard normal, ``w_true`` (d,) and ``y = X @ w_true + noise * N(0, 1)`` (n,)."""
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, d))

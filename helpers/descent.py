@@ -23,6 +23,7 @@ What is here:
 * :func:`minibatch_sgd` and :func:`batches` - stochastic and mini-batch
   gradient descent on a data set of ``n`` examples (lesson 05).
 """
+
 from __future__ import annotations
 
 import math
@@ -80,8 +81,17 @@ def _norm(vector: np.ndarray) -> float:
     return math.hypot(*vector.tolist()) if vector.size else 0.0
 
 
-def run_gradient_descent(grad, w0, lr: float, num_steps: int, *, loss=None, grad_tol: float = 0.0,
-                         loss_tol: float = 0.0, momentum: float = 0.0) -> DescentRun:
+def run_gradient_descent(
+    grad,
+    w0,
+    lr: float,
+    num_steps: int,
+    *,
+    loss=None,
+    grad_tol: float = 0.0,
+    loss_tol: float = 0.0,
+    momentum: float = 0.0,
+) -> DescentRun:
     """Run ``w <- w - lr * grad(w)`` from ``w0`` for at most ``num_steps`` steps.
 
     Stopping rules (lesson 05), checked in this order:
@@ -114,8 +124,11 @@ def run_gradient_descent(grad, w0, lr: float, num_steps: int, *, loss=None, grad
             norm = _norm(g)
             losses.append(current_loss)
             norms.append(norm)
-            if not (np.all(np.isfinite(w)) and np.isfinite(norm)
-                    and (loss is None or np.isfinite(current_loss))):
+            if not (
+                np.all(np.isfinite(w))
+                and np.isfinite(norm)
+                and (loss is None or np.isfinite(current_loss))
+            ):
                 reason = "not finite"
                 break
             if norm <= grad_tol:
@@ -130,8 +143,14 @@ def run_gradient_descent(grad, w0, lr: float, num_steps: int, *, loss=None, grad
             w = w - lr * velocity
             path.append(w.copy())
             current_loss = float(loss(w)) if loss is not None else np.nan
-    return DescentRun(np.array(path), np.array(losses, dtype=float), np.array(norms, dtype=float),
-                      float(lr), reason, float(momentum))
+    return DescentRun(
+        np.array(path),
+        np.array(losses, dtype=float),
+        np.array(norms, dtype=float),
+        float(lr),
+        reason,
+        float(momentum),
+    )
 
 
 # ----------------------------------------------------------------------------
@@ -171,7 +190,12 @@ def verdict(run: DescentRun, rel_tol: float = 1e-3, abs_tol: float = 1e-6) -> st
     step_lengths = np.linalg.norm(run.steps, axis=1) if run.num_steps else np.zeros(0)
     tail_lengths, tail_losses = step_lengths[-5:], losses[-6:]
     have_loss = bool(np.all(np.isfinite(losses)))
-    if have_loss and len(tail_lengths) == 5 and _increasing(tail_lengths) and _increasing(tail_losses):
+    if (
+        have_loss
+        and len(tail_lengths) == 5
+        and _increasing(tail_lengths)
+        and _increasing(tail_losses)
+    ):
         return "diverged"
     steps = run.steps[-11:]
     turns = np.einsum("ij,ij->i", steps[:-1], steps[1:]) if len(steps) > 1 else np.zeros(0)
@@ -180,8 +204,13 @@ def verdict(run: DescentRun, rel_tol: float = 1e-3, abs_tol: float = 1e-6) -> st
         return "converged, zig-zagging" if zigzag else "converged"
     if have_loss and losses[-1] > losses[0] * (1 + 1e-12) + 1e-12:
         return "diverged"
-    if (have_loss and len(tail_lengths) == 5 and _increasing(tail_lengths) and _increasing(-tail_losses)
-            and step_lengths[-1] > step_lengths[0]):
+    if (
+        have_loss
+        and len(tail_lengths) == 5
+        and _increasing(tail_lengths)
+        and _increasing(-tail_losses)
+        and step_lengths[-1] > step_lengths[0]
+    ):
         return "escaping"
     if zigzag:
         return "oscillating"
@@ -191,6 +220,7 @@ def verdict(run: DescentRun, rel_tol: float = 1e-3, abs_tol: float = 1e-6) -> st
 # ----------------------------------------------------------------------------
 # Stability of gradient descent on a quadratic (lesson 05).
 # ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Stability:
@@ -214,10 +244,14 @@ class Stability:
     def describe(self) -> str:
         lams = ", ".join(f"{v:.4g}" for v in self.eigenvalues)
         if self.has_negative_curvature:
-            return (f"Hessian eigenvalues {lams}: a curvature <= 0 means |1 - lr*lambda| >= 1 "
-                    "for every lr > 0 - the run slides away along that direction")
-        return (f"stable for lr < {self.max_lr:.4g} (|1 - lr*lambda| < 1 for lambda = {lams}); "
-                f"fastest fixed lr = {self.best_lr:.4g}")
+            return (
+                f"Hessian eigenvalues {lams}: a curvature <= 0 means |1 - lr*lambda| >= 1 "
+                "for every lr > 0 - the run slides away along that direction"
+            )
+        return (
+            f"stable for lr < {self.max_lr:.4g} (|1 - lr*lambda| < 1 for lambda = {lams}); "
+            f"fastest fixed lr = {self.best_lr:.4g}"
+        )
 
 
 def quadratic_stability(hessian) -> Stability:
@@ -245,6 +279,7 @@ def contraction_factor(eigenvalues, lr):
 # Stochastic and mini-batch gradient descent (lesson 05).
 # ----------------------------------------------------------------------------
 
+
 def batches(n: int, batch_size: int, rng) -> list[np.ndarray]:
     """One epoch: the indices ``0..n-1`` shuffled and cut into batches.
 
@@ -254,11 +289,12 @@ def batches(n: int, batch_size: int, rng) -> list[np.ndarray]:
     if not 1 <= batch_size <= n:
         raise ValueError(f"batch_size must be between 1 and n = {n}")
     order = rng.permutation(n)
-    return [order[start:start + batch_size] for start in range(0, n, batch_size)]
+    return [order[start : start + batch_size] for start in range(0, n, batch_size)]
 
 
-def minibatch_sgd(batch_grad, w0, n: int, lr: float, num_epochs: int, batch_size: int, *,
-                  loss=None, seed: int = 0) -> DescentRun:
+def minibatch_sgd(
+    batch_grad, w0, n: int, lr: float, num_epochs: int, batch_size: int, *, loss=None, seed: int = 0
+) -> DescentRun:
     """Mini-batch gradient descent: one update per batch, ``num_epochs`` passes over the data.
 
     ``batch_grad(w, idx)`` returns the gradient of the mean loss over the
@@ -287,7 +323,11 @@ def minibatch_sgd(batch_grad, w0, n: int, lr: float, num_epochs: int, batch_size
     norms.append(np.nan)
     path = np.array(path)
     with np.errstate(over="ignore", invalid="ignore"):
-        losses = np.array([loss(p) for p in path], dtype=float) if loss is not None else np.full(len(path), np.nan)
+        losses = (
+            np.array([loss(p) for p in path], dtype=float)
+            if loss is not None
+            else np.full(len(path), np.nan)
+        )
     return DescentRun(path, losses, np.array(norms), float(lr), reason)
 
 

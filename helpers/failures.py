@@ -16,10 +16,11 @@ layer's gradient) and says what went wrong and how to fix it.
     run.first_inf        # 1050: the step at which the loss first overflows
     diagnose(run)[0]     # the main finding, e.g. "learning rate too large"
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -33,6 +34,7 @@ def sigmoid(z):
 # ----------------------------------------------------------------------------
 # Problems: a loss, its exact gradient and a start point
 # ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -159,19 +161,47 @@ _relu_loss, _relu_grad = _chain("relu", 1.0, 0.2)
 PROBLEMS: dict[str, Problem] = {
     p.name: p
     for p in [
-        Problem("elongated bowl", _bowl_loss, _bowl_grad, (4.0, 3.0),
-                "L = x² + 3y² from (4, 3); curvatures 2 and 6, so lr must stay below 1/3"),
-        Problem("shifted bowl", _shifted_loss, _shifted_grad, (0.0, 0.0),
-                "L = (x − 3)² + 3(y − 2)² from (0, 0); the minimum is at (3, 2)"),
-        Problem("deep linear chain", _linear_loss, _linear_grad, (1.2,) * 20,
-                "20 layers h = w·h, every w = 1.2, loss (output − 1)²: output 1.2²⁰ ≈ 38",
-                traced=((0, "w₁ (first layer)"), (19, "w₂₀ (last layer)")), layered=True),
-        Problem("sigmoid chain", _sigmoid_loss, _sigmoid_grad, (1.0,) * 10,
-                "10 layers h = σ(w·h), every w = 1, loss (output − 0.2)²",
-                traced=((0, "w₁ (first layer)"), (9, "w₁₀ (last layer)")), layered=True),
-        Problem("relu chain", _relu_loss, _relu_grad, (1.0,) * 10,
-                "10 layers h = relu(w·h), every w = 1, loss (output − 0.2)²",
-                traced=((0, "w₁ (first layer)"), (9, "w₁₀ (last layer)")), layered=True),
+        Problem(
+            "elongated bowl",
+            _bowl_loss,
+            _bowl_grad,
+            (4.0, 3.0),
+            "L = x² + 3y² from (4, 3); curvatures 2 and 6, so lr must stay below 1/3",
+        ),
+        Problem(
+            "shifted bowl",
+            _shifted_loss,
+            _shifted_grad,
+            (0.0, 0.0),
+            "L = (x − 3)² + 3(y − 2)² from (0, 0); the minimum is at (3, 2)",
+        ),
+        Problem(
+            "deep linear chain",
+            _linear_loss,
+            _linear_grad,
+            (1.2,) * 20,
+            "20 layers h = w·h, every w = 1.2, loss (output − 1)²: output 1.2²⁰ ≈ 38",
+            traced=((0, "w₁ (first layer)"), (19, "w₂₀ (last layer)")),
+            layered=True,
+        ),
+        Problem(
+            "sigmoid chain",
+            _sigmoid_loss,
+            _sigmoid_grad,
+            (1.0,) * 10,
+            "10 layers h = σ(w·h), every w = 1, loss (output − 0.2)²",
+            traced=((0, "w₁ (first layer)"), (9, "w₁₀ (last layer)")),
+            layered=True,
+        ),
+        Problem(
+            "relu chain",
+            _relu_loss,
+            _relu_grad,
+            (1.0,) * 10,
+            "10 layers h = relu(w·h), every w = 1, loss (output − 0.2)²",
+            traced=((0, "w₁ (first layer)"), (9, "w₁₀ (last layer)")),
+            layered=True,
+        ),
     ]
 }
 
@@ -179,6 +209,7 @@ PROBLEMS: dict[str, Problem] = {
 # ----------------------------------------------------------------------------
 # Gradients as a learner might compute them
 # ----------------------------------------------------------------------------
+
 
 def finite_difference_gradient(loss, w, h: float, method: str = "forward") -> np.ndarray:
     """Finite-difference gradient, one coordinate at a time, in ``w``'s float type.
@@ -222,6 +253,7 @@ def clip_by_norm(grad, max_norm: float) -> np.ndarray:
 # The training loop with its switches
 # ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Run:
     """What a training run leaves behind.
@@ -260,9 +292,19 @@ class Run:
         return self._first(np.isnan(self.losses))
 
 
-def train(problem: Problem | str, lr: float, num_steps: int, *, flip_sign: bool = False,
-          zero_grad: bool = True, dtype: str = "float64", fd_step: float | None = None,
-          fd_method: str = "forward", clip_norm: float | None = None, w0=None) -> Run:
+def train(
+    problem: Problem | str,
+    lr: float,
+    num_steps: int,
+    *,
+    flip_sign: bool = False,
+    zero_grad: bool = True,
+    dtype: str = "float64",
+    fd_step: float | None = None,
+    fd_method: str = "forward",
+    clip_norm: float | None = None,
+    w0=None,
+) -> Run:
     """Plain gradient descent ``w ← w − lr·grad`` with one switch per classic bug.
 
     - ``flip_sign``: ``w + lr·grad`` (walks uphill);
@@ -299,7 +341,11 @@ def train(problem: Problem | str, lr: float, num_steps: int, *, flip_sign: bool 
                 stopped = np.isnan(loss) and len(losses) < num_steps + 1
                 break
             true_grad = problem.grad(wf)
-            grad = true_grad if fd_step is None else finite_difference_gradient(problem.loss, wf, fd_step, fd_method)
+            grad = (
+                true_grad
+                if fd_step is None
+                else finite_difference_gradient(problem.loss, wf, fd_step, fd_method)
+            )
             buffer = grad if zero_grad else buffer + grad
             step = buffer
             if clip_norm is not None:
@@ -316,16 +362,32 @@ def train(problem: Problem | str, lr: float, num_steps: int, *, flip_sign: bool 
             else:
                 w = new
     d = len(w)
-    settings = dict(lr=lr, num_steps=num_steps, flip_sign=flip_sign, zero_grad=zero_grad, dtype=dtype,
-                    fd_step=fd_step, fd_method=fd_method, clip_norm=clip_norm)
-    return Run(problem, settings, np.array(losses, dtype=np.float64), np.array(path, dtype=np.float64),
-               np.array(used, dtype=np.float64).reshape(-1, d), np.array(exact, dtype=np.float64).reshape(-1, d),
-               clipped, stopped)
+    settings = dict(
+        lr=lr,
+        num_steps=num_steps,
+        flip_sign=flip_sign,
+        zero_grad=zero_grad,
+        dtype=dtype,
+        fd_step=fd_step,
+        fd_method=fd_method,
+        clip_norm=clip_norm,
+    )
+    return Run(
+        problem,
+        settings,
+        np.array(losses, dtype=np.float64),
+        np.array(path, dtype=np.float64),
+        np.array(used, dtype=np.float64).reshape(-1, d),
+        np.array(exact, dtype=np.float64).reshape(-1, d),
+        clipped,
+        stopped,
+    )
 
 
 # ----------------------------------------------------------------------------
 # Diagnosis from the symptoms
 # ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -371,23 +433,32 @@ def _gradient_findings(run: Run) -> list[Finding]:
         running_sum = np.cumsum(exact, axis=0)[1:]
         later_used, later_exact = used[1:], exact[1:]
         ok = np.isfinite(later_used).all(axis=1) & np.isfinite(running_sum).all(axis=1)
-        if ok.any() and np.allclose(later_used[ok], running_sum[ok], rtol=1e-4, atol=1e-9) \
-                and not np.allclose(later_used[ok], later_exact[ok], rtol=1e-2, atol=1e-9):
+        if (
+            ok.any()
+            and np.allclose(later_used[ok], running_sum[ok], rtol=1e-4, atol=1e-9)
+            and not np.allclose(later_used[ok], later_exact[ok], rtol=1e-2, atol=1e-9)
+        ):
             ratio = np.linalg.norm(used[1]) / max(np.linalg.norm(exact[1]), 1e-300)
-            return [Finding(
-                "gradients accumulate (forgotten zero_grad)",
-                f"the gradient used at step 1 is {ratio:.3g}× the fresh gradient: it is the sum of every "
-                "gradient so far, so the loss swings up and down instead of settling.",
-                "clear the gradient before each backward pass: optimizer.zero_grad() (or w.grad.zero_()).")]
+            return [
+                Finding(
+                    "gradients accumulate (forgotten zero_grad)",
+                    f"the gradient used at step 1 is {ratio:.3g}× the fresh gradient: it is the sum of every "
+                    "gradient so far, so the loss swings up and down instead of settling.",
+                    "clear the gradient before each backward pass: optimizer.zero_grad() (or w.grad.zero_()).",
+                )
+            ]
     if np.all(np.isfinite(exact[0])):
         rel = float(np.max(np.abs(used[0] - exact[0]) / np.maximum(np.abs(exact[0]), 1e-12)))
         if rel > 1e-3:
-            return [Finding(
-                "wrong gradient estimate (finite-difference step)",
-                f"the finite-difference gradient at the start, {np.round(used[0], 4).tolist()}, is off from the "
-                f"exact {np.round(exact[0], 4).tolist()} by up to {100 * rel:.3g}%: with a tiny step h, "
-                "L(w + h) − L(w) is a few float spacings, mostly round-off.",
-                "use central differences with h ≈ 1e-5, or autograd; check against a gradient you trust.")]
+            return [
+                Finding(
+                    "wrong gradient estimate (finite-difference step)",
+                    f"the finite-difference gradient at the start, {np.round(used[0], 4).tolist()}, is off from the "
+                    f"exact {np.round(exact[0], 4).tolist()} by up to {100 * rel:.3g}%: with a tiny step h, "
+                    "L(w + h) − L(w) is a few float spacings, mostly round-off.",
+                    "use central differences with h ≈ 1e-5, or autograd; check against a gradient you trust.",
+                )
+            ]
     return []
 
 
@@ -400,22 +471,33 @@ def _layer_findings(run: Run) -> list[Finding]:
     norm = float(np.linalg.norm(g))
     if norm > 1e3:
         if run.clipped:
-            return [Finding("exploding gradients, clipped",
-                            f"the gradient norm at the start is {_fmt(norm)}; clipping scaled it down in "
-                            f"{run.clipped} of {len(run.used)} steps, so each step stays small.",
-                            "")]
-        return [Finding("exploding gradients",
-                        f"the gradient norm at the start is {_fmt(norm)}: the chain rule multiplies the "
-                        "slopes of all the layers, and one step throws the weights far away.",
-                        "clip the gradient norm (torch.nn.utils.clip_grad_norm_), or initialise the weights "
-                        "so each layer's slope is near 1.")]
+            return [
+                Finding(
+                    "exploding gradients, clipped",
+                    f"the gradient norm at the start is {_fmt(norm)}; clipping scaled it down in "
+                    f"{run.clipped} of {len(run.used)} steps, so each step stays small.",
+                    "",
+                )
+            ]
+        return [
+            Finding(
+                "exploding gradients",
+                f"the gradient norm at the start is {_fmt(norm)}: the chain rule multiplies the "
+                "slopes of all the layers, and one step throws the weights far away.",
+                "clip the gradient norm (torch.nn.utils.clip_grad_norm_), or initialise the weights "
+                "so each layer's slope is near 1.",
+            )
+        ]
     if g[last] > 0 and g[first] / g[last] < 1e-3:
-        return [Finding(
-            "vanishing gradients",
-            f"|∂L/∂w| is {_fmt(g[first])} at the first layer but {_fmt(g[last])} at the last "
-            f"(ratio {_fmt(g[first] / g[last])}): each sigmoid slope is ≤ 0.25, and the chain rule "
-            "multiplies them, so the early layers barely learn.",
-            "activations whose slope is 1 where active (ReLU), residual connections, or normalisation.")]
+        return [
+            Finding(
+                "vanishing gradients",
+                f"|∂L/∂w| is {_fmt(g[first])} at the first layer but {_fmt(g[last])} at the last "
+                f"(ratio {_fmt(g[first] / g[last])}): each sigmoid slope is ≤ 0.25, and the chain rule "
+                "multiplies them, so the early layers barely learn.",
+                "activations whose slope is 1 where active (ReLU), residual connections, or normalisation.",
+            )
+        ]
     return []
 
 
@@ -425,13 +507,20 @@ def _stuck_findings(run: Run, finite) -> list[Finding]:
     if len(path) < 4 or len(run.exact) == 0:
         return []
     moves = np.abs(np.diff(path, axis=0)).sum(axis=1)
-    if np.all(moves[-3:] == 0) and losses[-1] > 1e-3 * losses[0] and np.linalg.norm(run.exact[-1]) > 1e-6:
-        return [Finding(
-            "updates lost (integer parameters)",
-            f"the parameters stopped at {np.round(path[-1], 4).tolist()} although the gradient there is "
-            f"{np.round(run.exact[-1], 4).tolist()}: each update is rounded away, as when w is an integer "
-            "array and w[:] = w − lr·grad truncates toward zero.",
-            "make the parameters floats: np.asarray(w0, dtype=float).")]
+    if (
+        np.all(moves[-3:] == 0)
+        and losses[-1] > 1e-3 * losses[0]
+        and np.linalg.norm(run.exact[-1]) > 1e-6
+    ):
+        return [
+            Finding(
+                "updates lost (integer parameters)",
+                f"the parameters stopped at {np.round(path[-1], 4).tolist()} although the gradient there is "
+                f"{np.round(run.exact[-1], 4).tolist()}: each update is rounded away, as when w is an integer "
+                "array and w[:] = w − lr·grad truncates toward zero.",
+                "make the parameters floats: np.asarray(w0, dtype=float).",
+            )
+        ]
     return []
 
 
@@ -446,38 +535,80 @@ def _trend_findings(run: Run, finite, judged: bool) -> list[Finding]:
         factor = (losses[-1] / losses[0]) ** (1 / (len(losses) - 1)) if losses[0] > 0 else np.inf
         name = dict(run.problem.traced).get(i, f"w[{i}]")
         if flips > 0.8:
-            return [Finding("learning rate too large",
-                            f"the loss grows ×{factor:.3g} per step while each step of {name} reverses "
-                            "direction: it overshoots the minimum further every time.",
-                            "lower the learning rate: on a quadratic, below 2/(largest curvature).")]
+            return [
+                Finding(
+                    "learning rate too large",
+                    f"the loss grows ×{factor:.3g} per step while each step of {name} reverses "
+                    "direction: it overshoots the minimum further every time.",
+                    "lower the learning rate: on a quadratic, below 2/(largest curvature).",
+                )
+            ]
         if flips < 0.2:
-            return [Finding("sign flipped (update goes uphill)",
-                            f"the loss grows ×{factor:.3g} per step while {name} drifts one way and never "
-                            "turns back.", "subtract the gradient: w ← w − lr·grad.")]
-        return [] if judged else [Finding("unstable", "the loss grows without a clear pattern.",
-                                          "lower the learning rate, then check the gradient.")]
+            return [
+                Finding(
+                    "sign flipped (update goes uphill)",
+                    f"the loss grows ×{factor:.3g} per step while {name} drifts one way and never "
+                    "turns back.",
+                    "subtract the gradient: w ← w − lr·grad.",
+                )
+            ]
+        return (
+            []
+            if judged
+            else [
+                Finding(
+                    "unstable",
+                    "the loss grows without a clear pattern.",
+                    "lower the learning rate, then check the gradient.",
+                )
+            ]
+        )
     if judged:
         return []
     falls = np.diff(losses) < 0
     if losses[-1] <= 1e-3 * losses[0]:
-        return [Finding("healthy", f"the loss fell from {_fmt(losses[0])} to {_fmt(losses[-1])} in "
-                        f"{len(losses) - 1} steps.", "")]
+        return [
+            Finding(
+                "healthy",
+                f"the loss fell from {_fmt(losses[0])} to {_fmt(losses[-1])} in "
+                f"{len(losses) - 1} steps.",
+                "",
+            )
+        ]
     if falls.mean() > 0.9:
-        return [Finding("slow", f"the loss falls steadily but only ×{_fmt(losses[0] / losses[-1])} so far.",
-                        "more steps, or a larger learning rate (below the stability limit).")]
-    return [Finding("not settling", f"the loss moves up and down ({100 * falls.mean():.0f}% of steps go "
-                    "down) without settling.", "lower the learning rate.")]
+        return [
+            Finding(
+                "slow",
+                f"the loss falls steadily but only ×{_fmt(losses[0] / losses[-1])} so far.",
+                "more steps, or a larger learning rate (below the stability limit).",
+            )
+        ]
+    return [
+        Finding(
+            "not settling",
+            f"the loss moves up and down ({100 * falls.mean():.0f}% of steps go "
+            "down) without settling.",
+            "lower the learning rate.",
+        )
+    ]
 
 
 def _overflow_findings(run: Run) -> list[Finding]:
     if run.first_inf is None and run.first_nan is None:
         return []
-    text = (f"the loss overflowed to inf at step {run.first_inf}" if run.first_inf is not None
-            else "the loss became NaN")
+    text = (
+        f"the loss overflowed to inf at step {run.first_inf}"
+        if run.first_inf is not None
+        else "the loss became NaN"
+    )
     if run.first_nan is not None and run.first_inf is not None:
-        text += (f" and became NaN at step {run.first_nan}: NaN needs an undefined operation such as "
-                  "inf − inf or 0·inf, which the update makes once a parameter or a gradient is ±inf")
-    return [Finding("overflow", text + ".", "remove the cause above; the overflow is only its end.")]
+        text += (
+            f" and became NaN at step {run.first_nan}: NaN needs an undefined operation such as "
+            "inf − inf or 0·inf, which the update makes once a parameter or a gradient is ±inf"
+        )
+    return [
+        Finding("overflow", text + ".", "remove the cause above; the overflow is only its end.")
+    ]
 
 
 def _diagnose(run: Run) -> list[Finding]:

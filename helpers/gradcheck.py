@@ -5,6 +5,7 @@ estimate of the gradient of ``f`` at ``w`` and reports, like micrograd's ``cmp``
 whether they match, the worst coordinate, its relative error, and a hint when
 the pattern is a familiar bug (a flipped sign, a factor of two, one coordinate).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,8 +56,10 @@ class GradCheck:
 
     def __str__(self) -> str:
         verdict = "exact match" if self.exact else ("close match" if self.ok else "MISMATCH")
-        text = (f"gradcheck: {verdict}; largest difference {self.max_abs_error:.3g} "
-                f"at coordinate {self.worst_index} (relative {self.max_rel_error:.3g})")
+        text = (
+            f"gradcheck: {verdict}; largest difference {self.max_abs_error:.3g} "
+            f"at coordinate {self.worst_index} (relative {self.max_rel_error:.3g})"
+        )
         return text + (f"\n  hint: {self.hint}" if self.hint else "")
 
     __repr__ = __str__
@@ -71,10 +74,12 @@ def _ratio_hint(analytic: np.ndarray, numeric: np.ndarray, bad: np.ndarray) -> s
     ratios = ratios[np.isfinite(ratios)]
     if ratios.size and np.allclose(ratios, ratios[0], rtol=1e-3):
         r = ratios[0]
-        for value, text in [(-1.0, "the sign is flipped (ratio -1)"),
-                            (2.0, "a factor of two too large (ratio 2)"),
-                            (0.5, "a factor of two too small (ratio 0.5): a missing 2 from a power rule?"),
-                            (0.0, "the analytic gradient is zero where it should not be")]:
+        for value, text in [
+            (-1.0, "the sign is flipped (ratio -1)"),
+            (2.0, "a factor of two too large (ratio 2)"),
+            (0.5, "a factor of two too small (ratio 0.5): a missing 2 from a power rule?"),
+            (0.0, "the analytic gradient is zero where it should not be"),
+        ]:
             if np.isclose(r, value, atol=1e-3):
                 return text
         return f"off by a constant factor {r:.4g}"
@@ -87,9 +92,16 @@ def gradcheck(f, grad, w, h: float = 1e-5, rtol: float = 1e-5, atol: float = 1e-
     analytic = np.asarray(grad(w.copy()), dtype=float)
     numeric = numerical_gradient(f, w, h)
     if analytic.shape != numeric.shape:
-        return GradCheck(False, analytic, numeric, (), np.inf, np.inf,
-                         f"shape mismatch: grad returned {analytic.shape}, parameters have {numeric.shape}"
-                         " (the gradient has the shape of the parameters)")
+        return GradCheck(
+            False,
+            analytic,
+            numeric,
+            (),
+            np.inf,
+            np.inf,
+            f"shape mismatch: grad returned {analytic.shape}, parameters have {numeric.shape}"
+            " (the gradient has the shape of the parameters)",
+        )
     error = np.abs(analytic - numeric)
     scale = np.maximum(np.abs(analytic), np.abs(numeric))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -105,5 +117,12 @@ def gradcheck(f, grad, w, h: float = 1e-5, rtol: float = 1e-5, atol: float = 1e-
             hint = f"only coordinate {bad_index} is wrong" + (f": {hint}" if hint else "")
         if not np.all(np.isfinite(analytic)):
             hint = "the analytic gradient contains NaN or inf"
-    return GradCheck(not bad.any(), analytic, numeric, worst,
-                     float(error.max(initial=0.0)), float(rel.max(initial=0.0)), hint)
+    return GradCheck(
+        not bad.any(),
+        analytic,
+        numeric,
+        worst,
+        float(error.max(initial=0.0)),
+        float(rel.max(initial=0.0)),
+        hint,
+    )

@@ -18,6 +18,7 @@ bookkeeping for tensors.
     >>> f.data, x.grad, y.grad
     (64.0, 64.0, 32.0)
 """
+
 from __future__ import annotations
 
 import math
@@ -30,8 +31,14 @@ class Value:
 
     __slots__ = ("data", "grad", "parents", "local_grads", "op", "label")
 
-    def __init__(self, data: float, label: str = "", parents: tuple = (), local_grads: tuple = (),
-                 op: str = ""):
+    def __init__(
+        self,
+        data: float,
+        label: str = "",
+        parents: tuple = (),
+        local_grads: tuple = (),
+        op: str = "",
+    ):
         self.data = float(data)
         self.grad = 0.0  # d(output)/d(self), filled in by backward()
         self.parents = tuple(parents)
@@ -39,7 +46,7 @@ class Value:
         self.op = op
         self.label = label
 
-    def named(self, label: str) -> "Value":
+    def named(self, label: str) -> Value:
         """Give an intermediate value a name (for tables and figures); returns self."""
         self.label = label
         return self
@@ -50,7 +57,7 @@ class Value:
 
     # -- operations: each returns a new node with its local derivatives -------
     @staticmethod
-    def _lift(other) -> "Value":
+    def _lift(other) -> Value:
         return other if isinstance(other, Value) else Value(other, label=f"{other:g}")
 
     def __add__(self, other):
@@ -59,14 +66,22 @@ class Value:
 
     def __mul__(self, other):
         other = Value._lift(other)
-        return Value(self.data * other.data, parents=(self, other),
-                     local_grads=(other.data, self.data), op="*")
+        return Value(
+            self.data * other.data,
+            parents=(self, other),
+            local_grads=(other.data, self.data),
+            op="*",
+        )
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
             raise TypeError("only constant exponents are supported: v ** 2, not v ** w")
-        return Value(self.data ** exponent, parents=(self,),
-                     local_grads=(exponent * self.data ** (exponent - 1),), op=f"**{exponent:g}")
+        return Value(
+            self.data**exponent,
+            parents=(self,),
+            local_grads=(exponent * self.data ** (exponent - 1),),
+            op=f"**{exponent:g}",
+        )
 
     def __neg__(self):
         return self * -1.0
@@ -106,8 +121,12 @@ class Value:
 
     def relu(self):
         # ReLU'(0) = 0, the convention of PyTorch and JAX (lesson 01)
-        return Value(max(0.0, self.data), parents=(self,),
-                     local_grads=(1.0 if self.data > 0 else 0.0,), op="relu")
+        return Value(
+            max(0.0, self.data),
+            parents=(self,),
+            local_grads=(1.0 if self.data > 0 else 0.0,),
+            op="relu",
+        )
 
     # -- the backward pass ---------------------------------------------------
     def backward(self) -> None:
@@ -149,12 +168,19 @@ def trace_table(root: Value) -> str:
     names: dict = {}
     rows = [("node", "made by", "value", "grad")]
     for node in topological_order(root):
-        made_by = "input" if not node.parents else \
-            f"{node.op}({', '.join(_name(p, names) for p in node.parents)})"
+        made_by = (
+            "input"
+            if not node.parents
+            else f"{node.op}({', '.join(_name(p, names) for p in node.parents)})"
+        )
         rows.append((_name(node, names), made_by, f"{node.data:.6g}", f"{node.grad:.6g}"))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths)))
-             for r in rows]
+    lines = [
+        "  ".join(
+            cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths))
+        )
+        for r in rows
+    ]
     lines.insert(1, "-" * len(lines[0]))
     return "\n".join(lines)
 
@@ -189,24 +215,47 @@ def plot_graph(ax, root: Value) -> None:
     names: dict = {}
     for node in order:
         x1, y1 = pos[id(node)]
-        edges: dict[int, tuple[Value, list[float]]] = {}  # a value used twice (a + a): one arrow, two labels
+        edges: dict[
+            int, tuple[Value, list[float]]
+        ] = {}  # a value used twice (a + a): one arrow, two labels
         for parent, local in zip(node.parents, node.local_grads):
             edges.setdefault(id(parent), (parent, []))[1].append(local)
         for parent, locals_ in edges.values():
             x0, y0 = pos[id(parent)]
-            ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                        arrowprops={"arrowstyle": "-|>", "color": "0.45", "shrinkA": 30, "shrinkB": 30})
+            ax.annotate(
+                "",
+                xy=(x1, y1),
+                xytext=(x0, y0),
+                arrowprops={"arrowstyle": "-|>", "color": "0.45", "shrinkA": 30, "shrinkB": 30},
+            )
             t = 0.5 if x1 - x0 <= 1 else 0.75  # long edges: label near the value they feed
             label = ", ".join(f"×{local:g}" for local in locals_)
-            ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), label, ha="center", va="center",
-                    fontsize=8, color=COLORS["tangent"],
-                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})
+            ax.text(
+                x0 + t * (x1 - x0),
+                y0 + t * (y1 - y0),
+                label,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color=COLORS["tangent"],
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+            )
     for node in order:
         x, y = pos[id(node)]
         title = _name(node, names) + (f" = {node.op}" if node.parents else "")
-        ax.text(x, y, f"{title}\nvalue {node.data:g}\ngrad {node.grad:g}", ha="center", va="center",
-                fontsize=8.5, bbox={"boxstyle": "round,pad=0.4", "facecolor": "white",
-                                    "edgecolor": COLORS["function"] if node.parents else COLORS["point"]})
+        ax.text(
+            x,
+            y,
+            f"{title}\nvalue {node.data:g}\ngrad {node.grad:g}",
+            ha="center",
+            va="center",
+            fontsize=8.5,
+            bbox={
+                "boxstyle": "round,pad=0.4",
+                "facecolor": "white",
+                "edgecolor": COLORS["function"] if node.parents else COLORS["point"],
+            },
+        )
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)

@@ -8,6 +8,7 @@ file of :mod:`helpers.progress`. With no progress file yet (a fresh Binder sessi
 laptop) everything simply shows zero. :func:`check_exercise` grades an exercise with
 ``python -m autograder check`` from inside a notebook.
 """
+
 from __future__ import annotations
 
 import html
@@ -55,28 +56,74 @@ def _exercise(name, title, minutes, what):
 
 
 PATH: list[Step] = [
-    _lesson("01", "secant-to-tangent", "Secant to tangent: what a derivative is", 50,
-            "slopes, the limit, numerical derivatives"),
-    _lesson("02", "derivative-rules", "Derivative rules", 45,
-            "the rules, activations and losses, checked with SymPy"),
-    _lesson("03", "chain-rule", "The chain rule", 50,
-            "compositions, backpropagation by hand"),
-    _lesson("04", "partial-derivatives-and-gradients", "Partial derivatives and gradients", 60,
-            "gradients, directional derivatives, Jacobian and Hessian"),
-    _exercise("exercise-01-derivatives", "Derivatives", 60,
-              "finite differences, activation derivatives, the chain rule, a gradient"),
-    _lesson("05", "gradient-descent", "Gradient descent", 60,
-            "the update rule, learning rates derived, SGD, momentum"),
-    _lesson("06", "vectorized-gradients", "Vectorized gradients", 45,
-            "linear regression, shapes, gradient checks, feature scaling"),
-    _exercise("exercise-02-gradient-descent", "Gradient descent from scratch", 75,
-              "your own gradient-descent loop and linear regression"),
-    _lesson("07", "autograd-with-pytorch", "Automatic differentiation with PyTorch", 50,
-            "autograd, forward and reverse mode, the training loop"),
-    _lesson("08", "when-training-goes-wrong", "When training goes wrong", 55,
-            "diagnosing and fixing failed training runs"),
-    _exercise("exercise-03-autograd", "Autograd", 60,
-              "gradients with torch.autograd, a neuron by hand, SGD in PyTorch"),
+    _lesson(
+        "01",
+        "secant-to-tangent",
+        "Secant to tangent: what a derivative is",
+        50,
+        "slopes, the limit, numerical derivatives",
+    ),
+    _lesson(
+        "02",
+        "derivative-rules",
+        "Derivative rules",
+        45,
+        "the rules, activations and losses, checked with SymPy",
+    ),
+    _lesson("03", "chain-rule", "The chain rule", 50, "compositions, backpropagation by hand"),
+    _lesson(
+        "04",
+        "partial-derivatives-and-gradients",
+        "Partial derivatives and gradients",
+        60,
+        "gradients, directional derivatives, Jacobian and Hessian",
+    ),
+    _exercise(
+        "exercise-01-derivatives",
+        "Derivatives",
+        60,
+        "finite differences, activation derivatives, the chain rule, a gradient",
+    ),
+    _lesson(
+        "05",
+        "gradient-descent",
+        "Gradient descent",
+        60,
+        "the update rule, learning rates derived, SGD, momentum",
+    ),
+    _lesson(
+        "06",
+        "vectorized-gradients",
+        "Vectorized gradients",
+        45,
+        "linear regression, shapes, gradient checks, feature scaling",
+    ),
+    _exercise(
+        "exercise-02-gradient-descent",
+        "Gradient descent from scratch",
+        75,
+        "your own gradient-descent loop and linear regression",
+    ),
+    _lesson(
+        "07",
+        "autograd-with-pytorch",
+        "Automatic differentiation with PyTorch",
+        50,
+        "autograd, forward and reverse mode, the training loop",
+    ),
+    _lesson(
+        "08",
+        "when-training-goes-wrong",
+        "When training goes wrong",
+        55,
+        "diagnosing and fixing failed training runs",
+    ),
+    _exercise(
+        "exercise-03-autograd",
+        "Autograd",
+        60,
+        "gradients with torch.autograd, a neuron by hand, SGD in PyTorch",
+    ),
 ]
 
 _TIME = re.compile(r"\*\*Time:?\*\*:?\s*(?:about|~|approximately)?\s*(\d+)\s*min", re.IGNORECASE)
@@ -134,28 +181,46 @@ class CourseHome:
     @property
     def next_step(self) -> Row | None:
         """The first lesson with self-checks not yet all answered correctly."""
-        return next((r for r in self.rows if r.step.kind == "lesson" and (r.total == 0 or r.correct < r.total)),
-                    None)
+        return next(
+            (
+                r
+                for r in self.rows
+                if r.step.kind == "lesson" and (r.total == 0 or r.correct < r.total)
+            ),
+            None,
+        )
 
     def summary(self) -> str:
         correct, total = self.checks
         hours = self.total_minutes / 60
-        text = (f"The whole course takes about {hours:.0f} hours ({self.total_minutes} minutes): "
-                f"{sum(r.step.kind == 'lesson' for r in self.rows)} lessons and "
-                f"{sum(r.step.kind == 'exercise' for r in self.rows)} exercises. ")
+        text = (
+            f"The whole course takes about {hours:.0f} hours ({self.total_minutes} minutes): "
+            f"{sum(r.step.kind == 'lesson' for r in self.rows)} lessons and "
+            f"{sum(r.step.kind == 'exercise' for r in self.rows)} exercises. "
+        )
         if not self.answered:
-            text += (f"No self-checks answered yet ({total} to go): start with "
-                     f"{self.rows[0].step.label}.")
+            text += (
+                f"No self-checks answered yet ({total} to go): start with "
+                f"{self.rows[0].step.label}."
+            )
         else:
             text += f"Self-checks answered correctly: {correct} of {total}."
             nxt = self.next_step
-            text += f" Continue with {nxt.step.label}: {nxt.title}." if nxt else " Every self-check is done!"
+            text += (
+                f" Continue with {nxt.step.label}: {nxt.title}."
+                if nxt
+                else " Every self-check is done!"
+            )
         return text
 
     def __repr__(self) -> str:
         lines = [self.summary(), ""]
         for r in self.rows:
-            checks = f"{r.correct}/{r.total} self-checks" if r.step.kind == "lesson" else "graded exercise"
+            checks = (
+                f"{r.correct}/{r.total} self-checks"
+                if r.step.kind == "lesson"
+                else "graded exercise"
+            )
             lines.append(f"{r.step.label:12s} {r.title:45s} {r.minutes:4d} min   {checks}")
         return "\n".join(lines)
 
@@ -163,19 +228,32 @@ class CourseHome:
         body = []
         for i, r in enumerate(self.rows, 1):
             name = html.escape(f"{r.step.label} · {r.title}")
-            link = f'<a href="{html.escape(r.step.path)}">{name}</a>' if r.exists else \
-                f'{name} <i>(not available yet)</i>'
+            link = (
+                f'<a href="{html.escape(r.step.path)}">{name}</a>'
+                if r.exists
+                else f"{name} <i>(not available yet)</i>"
+            )
             if r.step.kind == "lesson":
-                status = (f'<progress value="{r.correct}" max="{max(r.total, 1)}" '
-                          f'aria-label="{r.correct} of {r.total} self-checks correct"></progress> '
-                          f"{r.correct} / {r.total}" + (" ✓" if r.total and r.correct == r.total else ""))
+                status = (
+                    f'<progress value="{r.correct}" max="{max(r.total, 1)}" '
+                    f'aria-label="{r.correct} of {r.total} self-checks correct"></progress> '
+                    f"{r.correct} / {r.total}" + (" ✓" if r.total and r.correct == r.total else "")
+                )
             else:
-                status = "graded: <code>check_exercise(" + r.step.key.split("-")[1].lstrip("0") + ")</code>"
-            body.append(f"<tr><td>{i}</td><td>{link}<br><small>{html.escape(r.step.what)}</small></td>"
-                        f"<td>{r.minutes} min</td><td>{status}</td></tr>")
-        return (f'<div class="course-home"><p>{html.escape(self.summary())}</p>'
-                '<table><thead><tr><th>#</th><th>step</th><th>time</th><th>progress</th></tr></thead>'
-                f'<tbody>{"".join(body)}</tbody></table></div>')
+                status = (
+                    "graded: <code>check_exercise("
+                    + r.step.key.split("-")[1].lstrip("0")
+                    + ")</code>"
+                )
+            body.append(
+                f"<tr><td>{i}</td><td>{link}<br><small>{html.escape(r.step.what)}</small></td>"
+                f"<td>{r.minutes} min</td><td>{status}</td></tr>"
+            )
+        return (
+            f'<div class="course-home"><p>{html.escape(self.summary())}</p>'
+            "<table><thead><tr><th>#</th><th>step</th><th>time</th><th>progress</th></tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>"
+        )
 
 
 def course_home(progress_path: Path | None = None) -> CourseHome:
@@ -199,6 +277,7 @@ def course_home(progress_path: Path | None = None) -> CourseHome:
 # Checking an exercise from a notebook
 # ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class CheckReport:
     """The result of ``python -m autograder check``: a score and feedback per test, or an error."""
@@ -211,14 +290,24 @@ class CheckReport:
         if self.result is None:
             return f"Could not check {self.assignment}: {self.error}"
         r = self.result
-        lines = [f"{r.get('assignment', self.assignment)}: {r['score']:g} / {r['max_score']:g} points "
-                 "(automatically graded tests)"]
+        lines = [
+            f"{r.get('assignment', self.assignment)}: {r['score']:g} / {r['max_score']:g} points "
+            "(automatically graded tests)"
+        ]
         for test in r.get("tests", []):
             mark = "✓" if test["score"] >= test["max_score"] else "✗"
-            lines.append(f"  {mark} {test['name']}: {test['score']:g}/{test['max_score']:g}"
-                         + (" — " + test["feedback"].strip().replace("\n", "\n      ") if test.get("feedback") else ""))
+            lines.append(
+                f"  {mark} {test['name']}: {test['score']:g}/{test['max_score']:g}"
+                + (
+                    " — " + test["feedback"].strip().replace("\n", "\n      ")
+                    if test.get("feedback")
+                    else ""
+                )
+            )
         for manual in r.get("manual", []):
-            lines.append(f"  … {manual['name']}: {manual['max_score']:g} points, graded by your instructor")
+            lines.append(
+                f"  … {manual['name']}: {manual['max_score']:g} points, graded by your instructor"
+            )
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

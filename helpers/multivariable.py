@@ -8,14 +8,20 @@ from a maximum from a saddle. The gradient itself is checked with
 Conventions: column vectors, so a layer is ``W @ x`` and the Jacobian of
 ``F: R^n -> R^m`` has shape ``(m, n)``: row ``i`` is the gradient of output ``i``.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from helpers.gradcheck import numerical_gradient
 
-__all__ = ["numerical_jacobian", "numerical_hessian", "directional_derivative",
-           "unit_vector", "classify_critical_point"]
+__all__ = [
+    "numerical_jacobian",
+    "numerical_hessian",
+    "directional_derivative",
+    "unit_vector",
+    "classify_critical_point",
+]
 
 
 def numerical_jacobian(F, x, h: float = 1e-5) -> np.ndarray:

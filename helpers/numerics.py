@@ -12,6 +12,7 @@
 
 The one-coordinate-at-a-time gradient lives in :mod:`helpers.gradcheck`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,8 +21,14 @@ import numpy as np
 
 from helpers.gradcheck import central_difference, forward_difference
 
-__all__ = ["secant_slopes", "ErrorStudy", "difference_errors", "partial_difference", "log_steps",
-           "plot_error_study"]
+__all__ = [
+    "secant_slopes",
+    "ErrorStudy",
+    "difference_errors",
+    "partial_difference",
+    "log_steps",
+    "plot_error_study",
+]
 
 _METHODS = {"forward": forward_difference, "central": central_difference}
 
@@ -108,36 +115,86 @@ def plot_error_study(ax, study: ErrorStudy, title: str = "") -> dict:
 
     floor = 1e-17
     hs = study.hs
-    (forward,) = ax.loglog(hs, np.maximum(study.forward, floor), "o-", markersize=3,
-                           color=COLORS["secant"], label="forward difference")
-    (central,) = ax.loglog(hs, np.maximum(study.central, floor), "s-", markersize=3,
-                           color=COLORS["gradient"], label="central difference")
+    (forward,) = ax.loglog(
+        hs,
+        np.maximum(study.forward, floor),
+        "o-",
+        markersize=3,
+        color=COLORS["secant"],
+        label="forward difference",
+    )
+    (central,) = ax.loglog(
+        hs,
+        np.maximum(study.central, floor),
+        "s-",
+        markersize=3,
+        color=COLORS["gradient"],
+        label="central difference",
+    )
     # guides anchored (3x above the data, so both stay visible) at the largest h,
     # where truncation error dominates
     anchor_h = hs[-1]
     slope1 = 3 * study.forward[-1] * (hs / anchor_h)
     slope2 = 3 * study.central[-1] * (hs / anchor_h) ** 2
     keep1, keep2 = slope1 > 1e-12, slope2 > 1e-12
-    (guide1,) = ax.loglog(hs[keep1], slope1[keep1], ":", color=PALETTE["black"], linewidth=1.2,
-                          label="slope 1: error ~ h")
-    (guide2,) = ax.loglog(hs[keep2], slope2[keep2], "--", color=PALETTE["purple"], linewidth=1.2,
-                          label="slope 2: error ~ h²")
+    (guide1,) = ax.loglog(
+        hs[keep1],
+        slope1[keep1],
+        ":",
+        color=PALETTE["black"],
+        linewidth=1.2,
+        label="slope 1: error ~ h",
+    )
+    (guide2,) = ax.loglog(
+        hs[keep2],
+        slope2[keep2],
+        "--",
+        color=PALETTE["purple"],
+        linewidth=1.2,
+        label="slope 2: error ~ h²",
+    )
     best = {}
     for method, colour in (("forward", COLORS["secant"]), ("central", COLORS["gradient"])):
         h = study.best_h(method)
-        best[method] = ax.axvline(h, color=colour, linewidth=1, linestyle="-.", alpha=0.8,
-                                  label=f"best h, {method}: {h:.0e}")
+        best[method] = ax.axvline(
+            h,
+            color=colour,
+            linewidth=1,
+            linestyle="-.",
+            alpha=0.8,
+            label=f"best h, {method}: {h:.0e}",
+        )
     positive = np.concatenate([study.forward, study.central])
     positive = positive[positive > 0]
     ax.set_ylim(max(floor, positive.min() / 10) if positive.size else floor, None)
-    ax.text(0.02, 0.98, "round-off dominates", transform=ax.transAxes, va="top", fontsize=9,
-            color="0.25")
-    ax.text(0.98, 0.98, "truncation dominates", transform=ax.transAxes, va="top", ha="right",
-            fontsize=9, color="0.25")
+    ax.text(
+        0.02,
+        0.98,
+        "round-off dominates",
+        transform=ax.transAxes,
+        va="top",
+        fontsize=9,
+        color="0.25",
+    )
+    ax.text(
+        0.98,
+        0.98,
+        "truncation dominates",
+        transform=ax.transAxes,
+        va="top",
+        ha="right",
+        fontsize=9,
+        color="0.25",
+    )
     ax.set_xlabel("step size h")
     ax.set_ylabel("|estimate − exact derivative|")
     if title:
         ax.set_title(title, fontsize=10)
     ax.legend(loc="lower left", fontsize=8)
-    return {"forward": forward, "central": central, "guide1": guide1, "guide2": guide2, **{
-        f"best_{k}": v for k, v in best.items()}}
+    return {
+        "forward": forward,
+        "central": central,
+        "guide1": guide1,
+        "guide2": guide2,
+        **{f"best_{k}": v for k, v in best.items()},
+    }

@@ -7,6 +7,7 @@ Static figures are plain :class:`matplotlib.figure.Figure` objects (no pyplot
 state) shown with :func:`show`, which embeds the PNG with an ``alt`` attribute.
 Interactive figures come from :func:`helpers.widgets.interactive_figure`.
 """
+
 from __future__ import annotations
 
 import base64
@@ -106,6 +107,7 @@ def show(fig: Figure, alt: str) -> FigureWithAlt:
 # Building blocks. Each returns the artists it drew so widgets can update them.
 # ----------------------------------------------------------------------------
 
+
 def plot_function(ax, f, xlim, num: int = 400, label: str | None = None, **kw):
     """Draw y = f(x) on ``ax``; returns the Line2D."""
     xs = np.linspace(*xlim, num)
@@ -122,8 +124,14 @@ def tangent_segment(f, df, x0: float, xlim):
 def plot_tangent(ax, f, df, x0: float, xlim, **kw):
     """Draw the tangent at x0 (dashed) and the point of tangency; returns (line, point)."""
     xs, ys = tangent_segment(f, df, x0, xlim)
-    (line,) = ax.plot(xs, ys, linestyle="--", color=kw.pop("color", COLORS["tangent"]),
-                      label=kw.pop("label", "tangent"), **kw)
+    (line,) = ax.plot(
+        xs,
+        ys,
+        linestyle="--",
+        color=kw.pop("color", COLORS["tangent"]),
+        label=kw.pop("label", "tangent"),
+        **kw,
+    )
     (point,) = ax.plot([x0], [f(x0)], "o", color=COLORS["point"], zorder=5)
     return line, point
 
@@ -138,8 +146,14 @@ def secant_segment(f, x0: float, h: float, xlim):
 def plot_secant(ax, f, x0: float, h: float, xlim, **kw):
     """Draw the secant line and its two points; returns (line, points, slope)."""
     xs, ys, slope = secant_segment(f, x0, h, xlim)
-    (line,) = ax.plot(xs, ys, linestyle="-.", color=kw.pop("color", COLORS["secant"]),
-                      label=kw.pop("label", "secant"), **kw)
+    (line,) = ax.plot(
+        xs,
+        ys,
+        linestyle="-.",
+        color=kw.pop("color", COLORS["secant"]),
+        label=kw.pop("label", "secant"),
+        **kw,
+    )
     (points,) = ax.plot([x0, x0 + h], [f(x0), f(x0 + h)], "o", color=COLORS["secant"], zorder=5)
     return line, points, slope
 
@@ -156,7 +170,11 @@ def plot_contour(ax, f2d, xlim, ylim, levels=20, num: int = 200, log: bool = Fal
     if log:
         Z = np.log1p(Z - Z.min())
     draw = ax.contourf if filled else ax.contour
-    kw = {"cmap": "cividis", "alpha": 0.75} if filled else {"colors": COLORS["reference"], "linewidths": 0.8}
+    kw = (
+        {"cmap": "cividis", "alpha": 0.75}
+        if filled
+        else {"colors": COLORS["reference"], "linewidths": 0.8}
+    )
     cs = draw(X, Y, Z, levels=levels, **kw)
     ax.set_aspect("equal", adjustable="box")
     ax.set_xlim(xlim)
@@ -178,9 +196,18 @@ def plot_gradient_field(ax, grad2d, xlim, ylim, num: int = 15, normalize: bool =
 def plot_path(ax, path, **kw):
     """An optimisation path (k+1, 2): line through iterates, start and end marked."""
     path = np.asarray(path, dtype=float)
-    (line,) = ax.plot(path[:, 0], path[:, 1], "-o", markersize=3,
-                      color=kw.pop("color", COLORS["path"]), label=kw.pop("label", "path"), **kw)
-    (start,) = ax.plot(path[:1, 0], path[:1, 1], "s", color=COLORS["point"], markersize=7, label="start")
+    (line,) = ax.plot(
+        path[:, 0],
+        path[:, 1],
+        "-o",
+        markersize=3,
+        color=kw.pop("color", COLORS["path"]),
+        label=kw.pop("label", "path"),
+        **kw,
+    )
+    (start,) = ax.plot(
+        path[:1, 0], path[:1, 1], "s", color=COLORS["point"], markersize=7, label="start"
+    )
     return line, start
 
 

@@ -6,6 +6,7 @@ current working folder (the lessons/ folder when a lesson runs in Jupyter), or
 the path in the ``COURSE_PROGRESS_FILE`` environment variable. A damaged file is
 set aside (renamed ``*.damaged``), never a reason for a lesson to fail.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,9 @@ def record(question_id: str, correct: bool, path: Path | None = None) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # write-then-rename: an interrupted save never leaves half a file
-        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False,
-                                         prefix=".progress-", suffix=".tmp", encoding="utf-8") as tmp:
+        with tempfile.NamedTemporaryFile(
+            "w", dir=path.parent, delete=False, prefix=".progress-", suffix=".tmp", encoding="utf-8"
+        ) as tmp:
             json.dump({"version": 1, "answers": answers}, tmp, indent=1, sort_keys=True)
         os.replace(tmp.name, path)
     except OSError:

@@ -6,11 +6,11 @@ claimed derivative with central differences of ``expr`` at a few points. A rule
 passes only when both agree, so a typo in the claim or in the rule is caught
 even if one of the two checks were fooled.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import sympy as sp
 
 from helpers.gradcheck import central_difference
@@ -42,8 +42,10 @@ class RuleCheck:
     def __str__(self) -> str:
         verdict = "OK" if self.ok else "MISMATCH"
         sympy_says = "agrees" if self.symbolic_ok else f"says {sp.simplify(self.sympy_result)}"
-        return (f"d/dx [{self.expr}] = {self.claimed}  |  SymPy {sympy_says}  |  numbers: largest "
-                f"error {self.max_numeric_error:.0e}  |  {verdict}")
+        return (
+            f"d/dx [{self.expr}] = {self.claimed}  |  SymPy {sympy_says}  |  numbers: largest "
+            f"error {self.max_numeric_error:.0e}  |  {verdict}"
+        )
 
     __repr__ = __str__
 
@@ -69,4 +71,6 @@ def verify_derivative(expr, claimed, var=None, points=DEFAULT_POINTS, h: float =
         estimate = central_difference(f, float(x), h)
         exact = float(df(float(x)))
         errors.append(abs(estimate - exact) / max(1.0, abs(exact)))
-    return RuleCheck(expr, claimed, sympy_result, bool(symbolic_ok), tuple(points), float(max(errors)))
+    return RuleCheck(
+        expr, claimed, sympy_result, bool(symbolic_ok), tuple(points), float(max(errors))
+    )

@@ -1,4 +1,5 @@
 """Shared fixtures. Tests never write to the learner's progress file."""
+
 import os
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """The pins live in pyproject.toml; environment.yml (Binder, conda) must agree."""
+
 import re
 import tomllib
 from pathlib import Path
@@ -27,7 +28,10 @@ def pyproject_pins() -> dict:
 
 
 def environment_lines() -> list[str]:
-    return [line.strip().lstrip("-").strip() for line in (ROOT / "environment.yml").read_text().splitlines()]
+    return [
+        line.strip().lstrip("-").strip()
+        for line in (ROOT / "environment.yml").read_text().splitlines()
+    ]
 
 
 def test_every_runtime_dependency_is_pinned():

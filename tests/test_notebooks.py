@@ -1,6 +1,6 @@
 """Every lesson and solution notebook executes top to bottom, headless (nbclient),
 and every committed notebook is clean (no outputs, no execution counts)."""
-import os
+
 import time
 from pathlib import Path
 
@@ -13,7 +13,9 @@ from tools.clean_notebooks import clean, notebooks
 ROOT = Path(__file__).resolve().parents[1]
 EXECUTED = notebooks([ROOT / "lessons", ROOT / "solutions"])
 ALL = notebooks([ROOT / "lessons", ROOT / "solutions", ROOT / "exercises"])
-BUDGET_S = 15  # QUALITY.md: each lesson <= 15 s headless; timing is reported, enforced by benchmarks
+BUDGET_S = (
+    15  # QUALITY.md: each lesson <= 15 s headless; timing is reported, enforced by benchmarks
+)
 
 
 def _id(path: Path) -> str:
@@ -26,12 +28,15 @@ def test_notebook_executes(path, tmp_path, monkeypatch):
     nb = nbformat.read(path, as_version=4)
     monkeypatch.setenv("COURSE_PROGRESS_FILE", str(tmp_path / "progress.json"))
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    client = NotebookClient(nb, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
     assert not errors
     print(f"{_id(path)} executed in {elapsed:.1f} s (budget {BUDGET_S} s)")
 
@@ -48,8 +53,9 @@ def test_notebook_is_committed_clean(path):
 
 def test_cleaner_keeps_nbgrader_metadata():
     nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell("x = 1", execution_count=3,
-                                     outputs=[nbformat.v4.new_output("stream", text="hi")])
+    cell = nbformat.v4.new_code_cell(
+        "x = 1", execution_count=3, outputs=[nbformat.v4.new_output("stream", text="hi")]
+    )
     cell.metadata = {"nbgrader": {"grade": True, "grade_id": "t1", "points": 2}, "scrolled": True}
     nb.cells.append(cell)
     assert clean(nb)

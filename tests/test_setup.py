@@ -1,4 +1,5 @@
 """The README's two commands, as written, and CI's entry point."""
+
 import os
 import signal
 import subprocess
@@ -34,26 +35,40 @@ def test_ci_runs_make_test():
 
 def test_make_lab_serves_the_course_home():
     port = _free_port()
-    process = subprocess.Popen(["make", "lab", f"ARGS=--no-browser --port={port} --IdentityProvider.token=t0"],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               start_new_session=True, env=dict(os.environ, JUPYTER_RUNTIME_DIR="/tmp/make-lab-test"))
+    process = subprocess.Popen(
+        ["make", "lab", f"ARGS=--no-browser --port={port} --IdentityProvider.token=t0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env=dict(os.environ, JUPYTER_RUNTIME_DIR="/tmp/make-lab-test"),
+    )
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             assert process.poll() is None, process.stdout.read().decode()[-2000:]
             try:
                 # served from the repository root, so lessons can link to ../exercises/
-                for path in ("lessons/00-course-home.ipynb",
-                             "exercises/exercise-01-derivatives/exercise-01-derivatives.ipynb"):
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents/{path}?token=t0&content=0",
-                                                timeout=2) as response:
+                for path in (
+                    "lessons/00-course-home.ipynb",
+                    "exercises/exercise-01-derivatives/exercise-01-derivatives.ipynb",
+                ):
+                    with urllib.request.urlopen(
+                        f"http://127.0.0.1:{port}/api/contents/{path}?token=t0&content=0", timeout=2
+                    ) as response:
                         assert response.status == 200
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/?token=t0", timeout=2) as response:
-                    assert response.url.endswith("/lab/tree/lessons/00-course-home.ipynb") or \
-                        "00-course-home" in response.url, response.url
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/?token=t0", timeout=2
+                ) as response:
+                    assert (
+                        response.url.endswith("/lab/tree/lessons/00-course-home.ipynb")
+                        or "00-course-home" in response.url
+                    ), response.url
                 return
             except urllib.error.HTTPError as error:  # the server answers, but not with the course
-                raise AssertionError(f"make lab serves the wrong root: {error.url} -> HTTP {error.code}") from None
+                raise AssertionError(
+                    f"make lab serves the wrong root: {error.url} -> HTTP {error.code}"
+                ) from None
             except OSError:  # not listening yet
                 time.sleep(0.5)
         raise AssertionError("make lab did not serve the course within 90 s")

@@ -6,6 +6,7 @@ runs it so unclean notebooks never land).
 
     python -m tools.clean_notebooks [--check] PATH...   (files or folders)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,7 +60,9 @@ def clean(nb) -> bool:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="report unclean notebooks, change nothing")
+    parser.add_argument(
+        "--check", action="store_true", help="report unclean notebooks, change nothing"
+    )
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args(argv)
     dirty = []

@@ -7,6 +7,7 @@ Used by `make` (the project venv) and by Binder's postBuild.
 
     python -m tools.student_mode [PREFIX]
 """
+
 import subprocess
 import sys
 from pathlib import Path
@@ -24,15 +25,21 @@ INSTRUCTOR_SERVER_EXTENSIONS = [
 
 def main(prefix: str | None = None) -> int:
     jupyter = Path(prefix or sys.prefix) / "bin" / "jupyter"
-    commands = [[str(jupyter), "labextension", "disable", "--level=sys_prefix", p]
-                for p in INSTRUCTOR_LAB_PLUGINS]
-    commands += [[str(jupyter), "server", "extension", "disable", "--sys-prefix", e]
-                 for e in INSTRUCTOR_SERVER_EXTENSIONS]
+    commands = [
+        [str(jupyter), "labextension", "disable", "--level=sys_prefix", p]
+        for p in INSTRUCTOR_LAB_PLUGINS
+    ]
+    commands += [
+        [str(jupyter), "server", "extension", "disable", "--sys-prefix", e]
+        for e in INSTRUCTOR_SERVER_EXTENSIONS
+    ]
     for command in commands:
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
-            print(f"student_mode: {' '.join(command[1:])} failed: {done.stderr.strip()}",
-                  file=sys.stderr)
+            print(
+                f"student_mode: {' '.join(command[1:])} failed: {done.stderr.strip()}",
+                file=sys.stderr,
+            )
             return 1
     print("student mode: nbgrader formgrader and create-assignment hidden")
     return 0

@@ -3,14 +3,15 @@
 Each module defines ``QUESTIONS``, a list of :class:`helpers.checks.Question`
 whose ids start with the lesson number ("01.", "02." ...).
 """
+
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from functools import lru_cache
+from functools import cache
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bank() -> dict:
     bank = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
@@ -33,6 +34,8 @@ def get(question_id: str):
     if question_id not in bank:
         lesson = question_id.split(".", 1)[0]
         near = [q for q in bank if q.startswith(lesson + ".")]
-        raise KeyError(f"no self-check question {question_id!r}"
-                       + (f"; this lesson has {near}" if near else ""))
+        raise KeyError(
+            f"no self-check question {question_id!r}"
+            + (f"; this lesson has {near}" if near else "")
+        )
     return bank[question_id]

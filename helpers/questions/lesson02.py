@@ -1,4 +1,5 @@
 """Self-checks of lesson 02, "Derivative rules"."""
+
 from helpers.checks import Question
 
 LINK = "02-derivative-rules.ipynb"
@@ -9,8 +10,10 @@ QUESTIONS = [
         prompt="What is d/dx (4x³)? (Type an expression in x, e.g. 3x^2 or 3*x**2.)",
         kind="expression",
         answer="12*x**2",
-        explanation=("Constant multiple, then power rule: keep the 4, bring the exponent 3 down "
-                     "as a factor and lower it by one: 4·3x² = 12x²."),
+        explanation=(
+            "Constant multiple, then power rule: keep the 4, bring the exponent 3 down "
+            "as a factor and lower it by one: 4·3x² = 12x²."
+        ),
         mistakes=[
             ("4*x**2", "You lowered the exponent but forgot to multiply by it (the 3)."),
             ("12*x**3", "You multiplied by the exponent but forgot to lower it by one."),
@@ -24,8 +27,10 @@ QUESTIONS = [
         prompt="What is d/dx (3x² + 100)?",
         kind="expression",
         answer="6*x",
-        explanation=("Sum rule: differentiate each term. 3x² gives 3·2x = 6x; the constant 100 "
-                     "does not change when x changes, so its derivative is 0."),
+        explanation=(
+            "Sum rule: differentiate each term. 3x² gives 3·2x = 6x; the constant 100 "
+            "does not change when x changes, so its derivative is 0."
+        ),
         mistakes=[
             ("6*x + 100", "The constant 100 should disappear: a constant's derivative is 0."),
             ("3*x", "You lowered the exponent but forgot to multiply by it (the 2)."),
@@ -66,8 +71,10 @@ QUESTIONS = [
         prompt="Use the product rule on x²·x³. What is the derivative?",
         kind="expression",
         answer="5*x**4",
-        explanation=("(fg)' = f'g + fg' = 2x·x³ + x²·3x² = 2x⁴ + 3x⁴ = 5x⁴, the same as the power "
-                     "rule on x⁵."),
+        explanation=(
+            "(fg)' = f'g + fg' = 2x·x³ + x²·3x² = 2x⁴ + 3x⁴ = 5x⁴, the same as the power "
+            "rule on x⁵."
+        ),
         mistakes=[
             ("6*x**3", "That is f'·g' = 2x·3x². The product rule is f'g + fg', not f'g'."),
             ("2*x**4", "That is only f'g; add fg' = x²·3x² = 3x⁴."),
@@ -108,8 +115,10 @@ QUESTIONS = [
         prompt="What is the largest value of σ'(z) = σ(z)(1 − σ(z)) over all z?",
         kind="number",
         answer=0.25,
-        explanation=("σ(z)(1 − σ(z)) is largest when σ(z) = 1/2, at z = 0: 1/2·1/2 = 1/4. "
-                     "Every sigmoid in a chain multiplies a gradient by at most 0.25."),
+        explanation=(
+            "σ(z)(1 − σ(z)) is largest when σ(z) = 1/2, at z = 0: 1/2·1/2 = 1/4. "
+            "Every sigmoid in a chain multiplies a gradient by at most 0.25."
+        ),
         mistakes=[
             (0.5, "0.5 is σ(0), the sigmoid's value at 0; its slope there is 0.5·(1 − 0.5)."),
             (1, "1 is the largest slope of tanh, not of the sigmoid."),
@@ -135,8 +144,10 @@ QUESTIONS = [
         prompt="One example, L = (ŷ − y)² with prediction ŷ = 2 and target y = 5. What is dL/dŷ?",
         kind="number",
         answer=-6,
-        explanation=("dL/dŷ = 2(ŷ − y) = 2·(2 − 5) = −6: negative, so raising the prediction "
-                     "lowers the loss."),
+        explanation=(
+            "dL/dŷ = 2(ŷ − y) = 2·(2 − 5) = −6: negative, so raising the prediction "
+            "lowers the loss."
+        ),
         mistakes=[
             (6, "Right size, wrong sign: it is 2(ŷ − y), prediction minus target."),
             (-3, "You forgot the 2 from the power rule."),
@@ -147,16 +158,23 @@ QUESTIONS = [
     ),
     Question(
         id="02.bce-slope",
-        prompt=("Binary cross-entropy L = −[y ln p + (1 − y) ln(1 − p)] for y = 1 and p = 0.8. "
-                "What is dL/dp?"),
+        prompt=(
+            "Binary cross-entropy L = −[y ln p + (1 − y) ln(1 − p)] for y = 1 and p = 0.8. "
+            "What is dL/dp?"
+        ),
         kind="number",
         answer=-1.25,
-        explanation=("With y = 1 the loss is −ln p, so dL/dp = −1/p = −1/0.8 = −1.25: raising the "
-                     "probability of the true class lowers the loss."),
+        explanation=(
+            "With y = 1 the loss is −ln p, so dL/dp = −1/p = −1/0.8 = −1.25: raising the "
+            "probability of the true class lowers the loss."
+        ),
         mistakes=[
             (1.25, "Right size, wrong sign: the loss falls as p moves towards the true label 1."),
-            (-0.2, "−0.2 = p − y is the slope with respect to the score z before the sigmoid "
-                   "(lesson 03's chain rule), not with respect to p."),
+            (
+                -0.2,
+                "−0.2 = p − y is the slope with respect to the score z before the sigmoid "
+                "(lesson 03's chain rule), not with respect to p.",
+            ),
             (0.22314355131420976, "0.223 is the loss −ln 0.8 itself, not its derivative."),
         ],
         rtol=1e-3,

@@ -1,5 +1,6 @@
 """Self-checks of lesson 04, partial derivatives and gradients
 (lessons/04-partial-derivatives-and-gradients.ipynb)."""
+
 from helpers.checks import Question
 
 LINK = "04-partial-derivatives-and-gradients.ipynb"
@@ -10,9 +11,11 @@ QUESTIONS = [
         prompt="For f(x, y) = x²y + 5y, what is ∂f/∂x?",
         kind="expression",
         answer="2*x*y",
-        explanation=("Hold y fixed, as if it were a number: x²y is (a constant y) times x², with "
-                     "derivative 2x·y; 5y does not change with x, so its partial derivative is 0. "
-                     "∂f/∂x = 2xy."),
+        explanation=(
+            "Hold y fixed, as if it were a number: x²y is (a constant y) times x², with "
+            "derivative 2x·y; 5y does not change with x, so its partial derivative is 0. "
+            "∂f/∂x = 2xy."
+        ),
         mistakes=[
             ("2*x", "y is held fixed but it is still there: x²·y differentiates to 2x·y."),
             ("2*x*y + 5", "5y contains no x: with y held fixed it is a constant, derivative 0."),
@@ -25,8 +28,10 @@ QUESTIONS = [
         prompt="For f(x, y) = x²y + 5y, what is ∂f/∂y?",
         kind="expression",
         answer="x**2 + 5",
-        explanation=("Hold x fixed: x²y is (a constant x²) times y, derivative x²; 5y has derivative 5. "
-                     "∂f/∂y = x² + 5."),
+        explanation=(
+            "Hold x fixed: x²y is (a constant x²) times y, derivative x²; 5y has derivative 5. "
+            "∂f/∂y = x² + 5."
+        ),
         mistakes=[
             ("x**2", "The term 5y depends on y too: add its derivative, 5."),
             ("5", "x²y also changes with y: with x fixed it is x²·y, derivative x²."),
@@ -52,27 +57,42 @@ QUESTIONS = [
         prompt="w is a weight vector of shape (10000,) and L(w) is a scalar loss. What is the shape of ∇L(w)?",
         kind="shape",
         answer=(10000,),
-        explanation=("The gradient has one partial derivative per parameter, arranged like the "
-                     "parameters: shape (10000,), the shape of w."),
+        explanation=(
+            "The gradient has one partial derivative per parameter, arranged like the "
+            "parameters: shape (10000,), the shape of w."
+        ),
         mistakes=[
             ((), "The loss is a single number, but its gradient has one entry per weight."),
             ((1,), "The loss is a single number, but its gradient has one entry per weight."),
-            ((10000, 10000), "That is the shape of the Hessian (all second derivatives), not the gradient."),
-            ((10000, 1), "A (10000, 1) column is a 2-D array; the gradient has exactly the shape of w, (10000,)."),
+            (
+                (10000, 10000),
+                "That is the shape of the Hessian (all second derivatives), not the gradient.",
+            ),
+            (
+                (10000, 1),
+                "A (10000, 1) column is a 2-D array; the gradient has exactly the shape of w, (10000,).",
+            ),
         ],
         lesson_link=LINK,
     ),
     Question(
         id="04.steepest-slope",
-        prompt=("At a point p, ∇f(p) = [3, −4]. What is the largest slope ∇f·u over all unit "
-                "vectors u (the slope of the steepest way up)?"),
+        prompt=(
+            "At a point p, ∇f(p) = [3, −4]. What is the largest slope ∇f·u over all unit "
+            "vectors u (the slope of the steepest way up)?"
+        ),
         kind="number",
         answer=5,
-        explanation=("∇f·u = |∇f|·|u|·cos θ is largest when u points along ∇f (cos θ = 1), where it equals "
-                     "|∇f| = √(3² + (−4)²) = √25 = 5."),
+        explanation=(
+            "∇f·u = |∇f|·|u|·cos θ is largest when u points along ∇f (cos θ = 1), where it equals "
+            "|∇f| = √(3² + (−4)²) = √25 = 5."
+        ),
         mistakes=[
             (7, "Adding the sizes of the entries is not a slope along any unit vector. Use |∇f|."),
-            (-1, "Adding the entries gives the slope along [1, 1], which is not a unit vector (and not the steepest)."),
+            (
+                -1,
+                "Adding the entries gives the slope along [1, 1], which is not a unit vector (and not the steepest).",
+            ),
             (25, "25 is |∇f|²; the slope is |∇f| = √25."),
             (3, "3 is the slope along the x-axis, u = [1, 0]; turning u towards ∇f gives more."),
             (-4, "−4 is the slope along the y-axis, u = [0, 1]; turning u towards ∇f gives more."),
@@ -86,30 +106,45 @@ QUESTIONS = [
         kind="choice",
         options=["0", "|∇f|", "−|∇f|", "it depends on the function"],
         answer="0",
-        explanation=("Along a level set f does not change, so the slope is 0; that is why ∇f is "
-                     "perpendicular to the level set (∇f·u = 0 means u ⟂ ∇f)."),
+        explanation=(
+            "Along a level set f does not change, so the slope is 0; that is why ∇f is "
+            "perpendicular to the level set (∇f·u = 0 means u ⟂ ∇f)."
+        ),
         mistakes=[
-            ("|∇f|", "|∇f| is the slope when u points along ∇f, straight across the contour lines."),
+            (
+                "|∇f|",
+                "|∇f| is the slope when u points along ∇f, straight across the contour lines.",
+            ),
             ("−|∇f|", "−|∇f| is the slope when u points against ∇f, the steepest way down."),
-            ("it depends on the function", "For every differentiable f the value on a level set is constant."),
+            (
+                "it depends on the function",
+                "For every differentiable f the value on a level set is constant.",
+            ),
         ],
         lesson_link=LINK,
     ),
     Question(
         id="04.saddle",
-        prompt=("f(x, y) = x² − y² has ∇f(0, 0) = [0, 0] and Hessian [[2, 0], [0, −2]]. "
-                "What is the origin?"),
+        prompt=(
+            "f(x, y) = x² − y² has ∇f(0, 0) = [0, 0] and Hessian [[2, 0], [0, −2]]. "
+            "What is the origin?"
+        ),
         kind="choice",
         options=["a minimum", "a maximum", "a saddle point", "cannot tell"],
         answer="a saddle point",
-        explanation=("The Hessian's eigenvalues are 2 and −2: f curves up along x and down along y, so "
-                     "the origin is a minimum along one line and a maximum along another: a saddle. "
-                     "A zero gradient is necessary for an interior extremum, not sufficient."),
+        explanation=(
+            "The Hessian's eigenvalues are 2 and −2: f curves up along x and down along y, so "
+            "the origin is a minimum along one line and a maximum along another: a saddle. "
+            "A zero gradient is necessary for an interior extremum, not sufficient."
+        ),
         mistakes=[
             ("a minimum", "f(0, 0.1) = −0.01 < f(0, 0): there are lower points arbitrarily close."),
             ("a maximum", "f(0.1, 0) = 0.01 > f(0, 0): there are higher points arbitrarily close."),
-            ("cannot tell", "Here the Hessian decides: one positive and one negative eigenvalue is a saddle. "
-                            "Only a zero eigenvalue leaves the test inconclusive."),
+            (
+                "cannot tell",
+                "Here the Hessian decides: one positive and one negative eigenvalue is a saddle. "
+                "Only a zero eigenvalue leaves the test inconclusive.",
+            ),
         ],
         lesson_link=LINK,
     ),

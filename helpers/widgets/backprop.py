@@ -16,6 +16,7 @@ so each receives two contributions, and its gradient is complete only after both
 The readout compares the walk's gradients with ``torch.autograd`` and with central
 finite differences at the same (x, y): three methods, one answer.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -95,8 +96,13 @@ def backward_steps(root: Value, names=None) -> list[Step]:
 
     steps = [snapshot(note="forward pass: every node holds its value, no gradient yet")]
     grad[id(root)] = 1.0
-    steps.append(snapshot(sender=None, note=f"seed: ∂{root.label}/∂{root.label} = 1",
-                          received=frozenset({root.label})))
+    steps.append(
+        snapshot(
+            sender=None,
+            note=f"seed: ∂{root.label}/∂{root.label} = 1",
+            received=frozenset({root.label}),
+        )
+    )
     for node in reversed(order):
         if not node.parents:
             continue  # an input: nothing to send further back
@@ -108,8 +114,13 @@ def backward_steps(root: Value, names=None) -> list[Step]:
             if id(parent) in shown_ids:
                 contributions.append((parent.label, local, added))
         if id(node) in shown_ids:
-            steps.append(snapshot(sender=node.label, contributions=tuple(contributions),
-                                  received=frozenset(p for p, _, _ in contributions)))
+            steps.append(
+                snapshot(
+                    sender=node.label,
+                    contributions=tuple(contributions),
+                    received=frozenset(p for p, _, _ in contributions),
+                )
+            )
     return steps
 
 
@@ -164,8 +175,15 @@ class PathText:
         self._font_file = findfont(FontProperties(size=size))
         self._align = Affine2D()
         transform = self._align + ax.figure.dpi_scale_trans + ScaledTranslation(*xy, ax.transData)
-        self.patch = ax.add_artist(PathPatch(Path(np.empty((0, 2))), transform=transform, linewidth=0,
-                                             facecolor=patch_kw.pop("color", "black"), **patch_kw))
+        self.patch = ax.add_artist(
+            PathPatch(
+                Path(np.empty((0, 2))),
+                transform=transform,
+                linewidth=0,
+                facecolor=patch_kw.pop("color", "black"),
+                **patch_kw,
+            )
+        )
 
     def _glyph(self, char: str):
         key = (self._font_file, self.size, char)
@@ -173,10 +191,14 @@ class PathText:
             if char.isspace():  # no outline (and TextPath cannot make an empty one)
                 outline = Path(np.empty((0, 2)), np.empty(0, dtype=Path.code_type))
             else:
-                outline = TextPath((0, 0), char, size=self.size, prop=FontProperties(fname=self._font_file))
+                outline = TextPath(
+                    (0, 0), char, size=self.size, prop=FontProperties(fname=self._font_file)
+                )
             font = get_font(self._font_file)
             font.set_size(self.size, 72)  # 72 dpi: one pixel is one point
-            advance = font.load_char(ord(char), flags=LoadFlags.NO_HINTING).linearHoriAdvance / 65536
+            advance = (
+                font.load_char(ord(char), flags=LoadFlags.NO_HINTING).linearHoriAdvance / 65536
+            )
             self._glyphs[key] = (outline.vertices, outline.codes, advance)
         return self._glyphs[key]
 
@@ -190,11 +212,16 @@ class PathText:
                 vertices.append(glyph_vertices + (x, 0.0))
                 codes.append(glyph_codes)
             x += advance
-        path = (Path(np.concatenate(vertices), np.concatenate(codes)) if vertices
-                else Path(np.empty((0, 2))))
+        path = (
+            Path(np.concatenate(vertices), np.concatenate(codes))
+            if vertices
+            else Path(np.empty((0, 2)))
+        )
         shift = {"left": 0.0, "center": -x / 2, "right": -x}[self.ha]
         self.patch.set_path(path)
-        self._align.clear().translate(shift, 0.0).scale(1 / 72)  # points -> inches; dpi_scale_trans -> pixels
+        self._align.clear().translate(shift, 0.0).scale(
+            1 / 72
+        )  # points -> inches; dpi_scale_trans -> pixels
         self.text = text
 
     def get_text(self) -> str:
@@ -230,13 +257,15 @@ class BackpropExplorer(Explorer):
     walks the backward pass one node at a time. Keyboard: focus a slider, then the arrow keys.
     """
 
-    alt_text = ("A computation graph drawn left to right: inputs x and y; the nodes a = x², b = 2x, "
-                "c = b·y and d = y²; then s = a + c and z = s + d. Arrows go from each input of an "
-                "operation to its result and carry the local derivative. Each box shows the node's value "
-                "and its gradient ∂z/∂(node), or a question mark before the backward pass reaches it. "
-                "The node sending its gradient at the current step is orange, the nodes receiving it are "
-                "light blue. The readout compares the walk's gradients with torch.autograd and with "
-                "finite differences.")
+    alt_text = (
+        "A computation graph drawn left to right: inputs x and y; the nodes a = x², b = 2x, "
+        "c = b·y and d = y²; then s = a + c and z = s + d. Arrows go from each input of an "
+        "operation to its result and carry the local derivative. Each box shows the node's value "
+        "and its gradient ∂z/∂(node), or a question mark before the backward pass reaches it. "
+        "The node sending its gradient at the current step is orange, the nodes receiving it are "
+        "light blue. The readout compares the walk's gradients with torch.autograd and with "
+        "finite differences."
+    )
 
     def __init__(self, x: float = 2.0, y: float = 3.0, step: int = 0):
         super().__init__(figsize=(8.0, 3.6))
@@ -251,57 +280,136 @@ class BackpropExplorer(Explorer):
         self.highlights, self.numbers, self.edges, self.edge_labels = {}, {}, {}, {}
         for name, ((cx, cy), title, _, torch_name) in LAYOUT.items():
             corner = (cx - BOX_W / 2, cy - BOX_H / 2)
-            ax.add_patch(FancyBboxPatch(corner, BOX_W, BOX_H, boxstyle=BOX_STYLE, linewidth=1.4,
-                                        edgecolor=COLORS["point"] if name in "xy" else COLORS["function"],
-                                        facecolor="white", zorder=2))
+            ax.add_patch(
+                FancyBboxPatch(
+                    corner,
+                    BOX_W,
+                    BOX_H,
+                    boxstyle=BOX_STYLE,
+                    linewidth=1.4,
+                    edgecolor=COLORS["point"] if name in "xy" else COLORS["function"],
+                    facecolor="white",
+                    zorder=2,
+                )
+            )
             ax.text(cx, cy + 0.22, title, ha="center", va="center", fontsize=10, zorder=3)
-            ax.text(cx, cy + BOX_H / 2 + 0.08, torch_name, ha="center", va="bottom", fontsize=7,
-                    color="0.4", style="italic", zorder=3)
+            ax.text(
+                cx,
+                cy + BOX_H / 2 + 0.08,
+                torch_name,
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                color="0.4",
+                style="italic",
+                zorder=3,
+            )
             left, right = cx - BOX_W / 2 + 0.1, cx + BOX_W / 2 - 0.1
             for row, word in zip(ROWS, ("value", "grad")):
-                ax.text(left, cy + row, word, ha="left", va="baseline", fontsize=8.5, color="0.35", zorder=3)
-            self.highlights[name] = ax.add_patch(FancyBboxPatch(
-                corner, BOX_W, BOX_H, boxstyle=BOX_STYLE, linewidth=3, visible=False, zorder=4))
+                ax.text(
+                    left,
+                    cy + row,
+                    word,
+                    ha="left",
+                    va="baseline",
+                    fontsize=8.5,
+                    color="0.35",
+                    zorder=3,
+                )
+            self.highlights[name] = ax.add_patch(
+                FancyBboxPatch(
+                    corner, BOX_W, BOX_H, boxstyle=BOX_STYLE, linewidth=3, visible=False, zorder=4
+                )
+            )
             self.numbers[name] = tuple(PathText(ax, (right, cy + row), ha="right") for row in ROWS)
         graph, elsewhere = build_graph(x, y), build_graph(x + 0.37, y - 0.61)
         for child in graph.values():
-            for parent, local, local_elsewhere in zip(child.parents, child.local_grads,
-                                                      elsewhere[child.label].local_grads):
+            for parent, local, local_elsewhere in zip(
+                child.parents, child.local_grads, elsewhere[child.label].local_grads
+            ):
                 if parent.label not in LAYOUT:
                     continue  # the constant 2 of b = 2x: its factor is on the arrow x -> b
                 start, end = _edge_ends(LAYOUT[parent.label][0], LAYOUT[child.label][0])
-                arrow = {"arrowstyle": "-|>", "mutation_scale": 13, "shrinkA": 0, "shrinkB": 0, "zorder": 1}
+                arrow = {
+                    "arrowstyle": "-|>",
+                    "mutation_scale": 13,
+                    "shrinkA": 0,
+                    "shrinkB": 0,
+                    "zorder": 1,
+                }
                 ax.add_patch(FancyArrowPatch(start, end, linewidth=1.3, color=EDGE_IDLE, **arrow))
                 # drawn over the grey arrow while this edge carries a gradient back
-                active = ax.add_patch(FancyArrowPatch(start, end, linewidth=2.6, color=EDGE_ACTIVE,
-                                                      visible=False, **arrow))
+                active = ax.add_patch(
+                    FancyArrowPatch(
+                        start, end, linewidth=2.6, color=EDGE_ACTIVE, visible=False, **arrow
+                    )
+                )
                 where = _label_position(start, end)
                 self.edges[(parent.label, child.label)] = active
-                if local != local_elsewhere:  # depends on x and y (×2x, ×y, ...): redrawn on each move
-                    label = PathText(ax, (where[0], where[1] - 0.07), size=8, ha="center",
-                                     color=COLORS["tangent"])
+                if (
+                    local != local_elsewhere
+                ):  # depends on x and y (×2x, ×y, ...): redrawn on each move
+                    label = PathText(
+                        ax,
+                        (where[0], where[1] - 0.07),
+                        size=8,
+                        ha="center",
+                        color=COLORS["tangent"],
+                    )
                     self.edge_labels[(parent.label, child.label)] = label
                 else:  # a constant factor (×1, ×2) stays in the static background
-                    ax.text(*where, f"×{_fmt(local)}", ha="center", va="center", fontsize=8,
-                            color=COLORS["tangent"], zorder=3)
-        ax.text(0.5, 0.0, "arrows: ×local derivative  ·  orange: sends its gradient  ·  blue: receives it "
-                "(+=)  ·  ?: not reached yet  ·  + …: more paths to come", transform=ax.transAxes,
-                ha="center", va="bottom", fontsize=7.5, color="0.3", in_layout=False)
+                    ax.text(
+                        *where,
+                        f"×{_fmt(local)}",
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        color=COLORS["tangent"],
+                        zorder=3,
+                    )
+        ax.text(
+            0.5,
+            0.0,
+            "arrows: ×local derivative  ·  orange: sends its gradient  ·  blue: receives it "
+            "(+=)  ·  ?: not reached yet  ·  + …: more paths to come",
+            transform=ax.transAxes,
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+            color="0.3",
+            in_layout=False,
+        )
         # animated artists are drawn in this order: the highlights first, then what sits on them
-        self.animate(*self.highlights.values(), *self.edges.values(),
-                     *(text.patch for pair in self.numbers.values() for text in pair),
-                     *(label.patch for label in self.edge_labels.values()))
+        self.animate(
+            *self.highlights.values(),
+            *self.edges.values(),
+            *(text.patch for pair in self.numbers.values() for text in pair),
+            *(label.patch for label in self.edge_labels.values()),
+        )
 
         self._suspend = True  # no refresh while the controls are being built
         slider = {"readout_format": ".1f", "continuous_update": True, "layout": {"width": "260px"}}
-        self.x_slider = self.add_control("x", widgets.FloatSlider(
-            value=x, min=-3.0, max=3.0, step=0.1, description="x", **slider))
-        self.y_slider = self.add_control("y", widgets.FloatSlider(
-            value=y, min=-3.0, max=3.0, step=0.1, description="y", **slider))
+        self.x_slider = self.add_control(
+            "x",
+            widgets.FloatSlider(value=x, min=-3.0, max=3.0, step=0.1, description="x", **slider),
+        )
+        self.y_slider = self.add_control(
+            "y",
+            widgets.FloatSlider(value=y, min=-3.0, max=3.0, step=0.1, description="y", **slider),
+        )
         self.num_steps = len(backward_steps(graph["z"], LAYOUT)) - 1
-        self.step_slider = self.add_control("step", widgets.IntSlider(
-            value=step, min=0, max=self.num_steps, step=1, description="backward step",
-            style={"description_width": "initial"}, layout={"width": "300px"}))
+        self.step_slider = self.add_control(
+            "step",
+            widgets.IntSlider(
+                value=step,
+                min=0,
+                max=self.num_steps,
+                step=1,
+                description="backward step",
+                style={"description_width": "initial"},
+                layout={"width": "300px"},
+            ),
+        )
         self._suspend = False
         self._cache_key = None
         self.state: dict = {}
@@ -328,8 +436,10 @@ class BackpropExplorer(Explorer):
         gx, gy = torch.autograd.grad(zt, (xt, yt))
         self._torch = (gx.item(), gy.item())
         h = 1e-5
-        self._finite = ((z_function(x + h, y) - z_function(x - h, y)) / (2 * h),
-                        (z_function(x, y + h) - z_function(x, y - h)) / (2 * h))
+        self._finite = (
+            (z_function(x + h, y) - z_function(x - h, y)) / (2 * h),
+            (z_function(x, y + h) - z_function(x, y - h)) / (2 * h),
+        )
         self._cache_key = (x, y)
 
     def update(self, x: float, y: float, step: int) -> str:
@@ -340,36 +450,58 @@ class BackpropExplorer(Explorer):
             value_text, grad_text = self.numbers[name]
             value_text.set_text(_fmt(node.data))
             grad_text.set_text(_fmt(g) + ("" if g is None or name in current.final else " + …"))
-            role = "sender" if name == current.sender else "receiver" if name in current.received else None
+            role = (
+                "sender"
+                if name == current.sender
+                else "receiver"
+                if name in current.received
+                else None
+            )
             highlight = self.highlights[name]
             highlight.set_visible(role is not None)
             if role is not None:
                 highlight.set_facecolor(FACE[role])
                 highlight.set_edgecolor(FACE[role][:3])
         for (parent, child), label in self.edge_labels.items():
-            local = next(loc for p, loc in zip(graph[child].parents, graph[child].local_grads)
-                         if p.label == parent)
+            local = next(
+                loc
+                for p, loc in zip(graph[child].parents, graph[child].local_grads)
+                if p.label == parent
+            )
             label.set_text(f"×{_fmt(local)}")
-        for (parent, child), arrow in self.edges.items():
+        for (_parent, child), arrow in self.edges.items():
             arrow.set_visible(child == current.sender)
 
         walk = (current.grads["x"], current.grads["y"])
-        self.state = {"x": x, "y": y, "z": graph["z"].data, "step": step, "grads": dict(current.grads),
-                      "final": set(current.final), "walk": walk, "torch": self._torch,
-                      "finite": self._finite}
+        self.state = {
+            "x": x,
+            "y": y,
+            "z": graph["z"].data,
+            "step": step,
+            "grads": dict(current.grads),
+            "final": set(current.final),
+            "walk": walk,
+            "torch": self._torch,
+            "finite": self._finite,
+        }
         if current.sender is None:
             what = current.note
         else:
             sender, sent = current.sender, current.grads[current.sender]
-            passed = ", ".join(f"∂z/∂{p} += {_fmt(local)} × {_fmt(sent)} → {_fmt(current.grads[p])}"
-                               for p, local, _ in current.contributions)
+            passed = ", ".join(
+                f"∂z/∂{p} += {_fmt(local)} × {_fmt(sent)} → {_fmt(current.grads[p])}"
+                for p, local, _ in current.contributions
+            )
             what = f"{sender} = {LAYOUT[sender][2]} sends ∂z/∂{sender} = {_fmt(sent)}: {passed}"
-        walk_text = ", ".join("?" if g is None else _num(g) + ("" if name in current.final else " + …")
-                              for name, g in zip("xy", walk))
+        walk_text = ", ".join(
+            "?" if g is None else _num(g) + ("" if name in current.final else " + …")
+            for name, g in zip("xy", walk)
+        )
         self.readout_text = (
             f"x = {x:.2f}, y = {y:.2f} → z = {_num(graph['z'].data)} · step {step}/{self.num_steps}: "
             f"{what} · ∂z/∂x, ∂z/∂y: this walk {walk_text} · torch.autograd {_num(self._torch[0])}, "
-            f"{_num(self._torch[1])} · finite differences {self._finite[0]:.6f}, {self._finite[1]:.6f}")
+            f"{_num(self._torch[1])} · finite differences {self._finite[0]:.6f}, {self._finite[1]:.6f}"
+        )
         return self.readout_text
 
     # -- convenience for lessons and tests -----------------------------------------

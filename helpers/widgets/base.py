@@ -1,4 +1,5 @@
 """The base class of every explorer widget (introduced with lesson 01's tangent explorer)."""
+
 from __future__ import annotations
 
 import html
@@ -41,8 +42,9 @@ def interactive_figure(figsize=(6, 4), nrows: int = 1, ncols: int = 1, alt: str 
 def figure_box(fig) -> widgets.VBox:
     """The live canvas with its alt text as a caption below (read by screen readers)."""
     alt = getattr(fig.canvas, "_course_alt", "")
-    caption = widgets.HTML(f'<p class="course-alt" style="font-size:smaller;margin:0">'
-                           f"Figure: {html.escape(alt)}</p>")
+    caption = widgets.HTML(
+        f'<p class="course-alt" style="font-size:smaller;margin:0">Figure: {html.escape(alt)}</p>'
+    )
     box = widgets.VBox([fig.canvas, caption] if alt else [fig.canvas])
     box.add_class("course-figure")
     return box
@@ -142,8 +144,13 @@ class Explorer:
             # No draw yet: drawing before the browser view exists leaves ipympl's
             # canvas at size 0. Its own handshake asks for the first full draw.
             self.refresh(render=False)
-            self._widget = widgets.VBox([widgets.HBox(self.controls, layout={"flex_flow": "row wrap"}),
-                                         self.readout, figure_box(self.fig)])
+            self._widget = widgets.VBox(
+                [
+                    widgets.HBox(self.controls, layout={"flex_flow": "row wrap"}),
+                    self.readout,
+                    figure_box(self.fig),
+                ]
+            )
         return self._widget
 
     def _ipython_display_(self):

@@ -5,10 +5,11 @@ composition y = h(x) = f(g(x)). A wiggle Δx of the input (orange band) becomes 
 wiggle Δu ≈ g'(x)·Δx of the inner value (blue band), which becomes a wiggle
 Δy ≈ f'(u)·Δu of the output (green band). The rates multiply: h'(x) = f'(g(x))·g'(x).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import ipywidgets as widgets
 import numpy as np
@@ -47,18 +48,50 @@ class Composition:
 COMPOSITIONS: dict[str, Composition] = {
     c.name: c
     for c in [
-        Composition("(3x+1)^2", "3x + 1", "u^2", lambda x: 3 * x + 1, lambda x: 3.0 + 0 * x,
-                    lambda u: u**2, lambda u: 2 * u, (-1.5, 1.5),
-                    "the inner function stretches every wiggle by 3"),
-        Composition("(x^2+1)^3", "x^2 + 1", "u^3", lambda x: x**2 + 1, lambda x: 2 * x,
-                    lambda u: u**3, lambda u: 3 * u**2, (-1.5, 1.5),
-                    "at x = 0 the inner slope is 0: the wiggle dies in the first step"),
-        Composition("sin(x^2)", "x^2", r"\sin u", lambda x: x**2, lambda x: 2 * x,
-                    np.sin, np.cos, (-2.5, 2.5),
-                    "the outer slope cos u changes sign as u grows"),
-        Composition("sigmoid(4x-2)", "4x - 2", r"\sigma(u)", lambda x: 4 * x - 2, lambda x: 4.0 + 0 * x,
-                    _sigmoid, lambda u: _sigmoid(u) * (1 - _sigmoid(u)), (-1.5, 2.5),
-                    "far from x = 0.5 the sigmoid is flat: the wiggle almost vanishes"),
+        Composition(
+            "(3x+1)^2",
+            "3x + 1",
+            "u^2",
+            lambda x: 3 * x + 1,
+            lambda x: 3.0 + 0 * x,
+            lambda u: u**2,
+            lambda u: 2 * u,
+            (-1.5, 1.5),
+            "the inner function stretches every wiggle by 3",
+        ),
+        Composition(
+            "(x^2+1)^3",
+            "x^2 + 1",
+            "u^3",
+            lambda x: x**2 + 1,
+            lambda x: 2 * x,
+            lambda u: u**3,
+            lambda u: 3 * u**2,
+            (-1.5, 1.5),
+            "at x = 0 the inner slope is 0: the wiggle dies in the first step",
+        ),
+        Composition(
+            "sin(x^2)",
+            "x^2",
+            r"\sin u",
+            lambda x: x**2,
+            lambda x: 2 * x,
+            np.sin,
+            np.cos,
+            (-2.5, 2.5),
+            "the outer slope cos u changes sign as u grows",
+        ),
+        Composition(
+            "sigmoid(4x-2)",
+            "4x - 2",
+            r"\sigma(u)",
+            lambda x: 4 * x - 2,
+            lambda x: 4.0 + 0 * x,
+            _sigmoid,
+            lambda u: _sigmoid(u) * (1 - _sigmoid(u)),
+            (-1.5, 2.5),
+            "far from x = 0.5 the sigmoid is flat: the wiggle almost vanishes",
+        ),
     ]
 }
 
@@ -69,16 +102,19 @@ class ChainExplorer(Explorer):
     Keyboard: focus a slider, then use the arrow keys.
     """
 
-    alt_text = ("Three graphs side by side: the inner function u = g(x), the outer function "
-                "y = f(u) and the composition y = f(g(x)). An orange band marks a small wiggle of x, "
-                "a blue band the wiggle of u it causes, a green band the resulting wiggle of y; "
-                "dashed tangent lines show the slopes. The readout gives the wiggles and the "
-                "product of slopes f'(g(x))·g'(x).")
+    alt_text = (
+        "Three graphs side by side: the inner function u = g(x), the outer function "
+        "y = f(u) and the composition y = f(g(x)). An orange band marks a small wiggle of x, "
+        "a blue band the wiggle of u it causes, a green band the resulting wiggle of y; "
+        "dashed tangent lines show the slopes. The readout gives the wiggles and the "
+        "product of slopes f'(g(x))·g'(x)."
+    )
 
     BANDS = {"x": COLORS["secant"], "u": COLORS["accent"], "y": COLORS["gradient"]}
 
-    def __init__(self, composition: str = "(3x+1)^2", x: float = 0.0, dx: float = 0.1,
-                 compositions=None):
+    def __init__(
+        self, composition: str = "(3x+1)^2", x: float = 0.0, dx: float = 0.1, compositions=None
+    ):
         super().__init__(figsize=(7.8, 3.0), ncols=3)
         self.compositions = dict(compositions or COMPOSITIONS)
         self.curves, self.tangents, self.points, self.bands = [], [], [], []
@@ -88,10 +124,24 @@ class ChainExplorer(Explorer):
             (curve,) = ax.plot([], [], color=COLORS["function"])
             (tangent,) = ax.plot([], [], "--", color=COLORS["tangent"], linewidth=1.5)
             (point,) = ax.plot([], [], "o", color=COLORS["point"], zorder=5)
-            vband = Rectangle((0, 0), 0, 1, transform=ax.get_xaxis_transform(),
-                              color=self.BANDS[src], alpha=0.35, linewidth=0)
-            hband = Rectangle((0, 0), 1, 0, transform=ax.get_yaxis_transform(),
-                              color=self.BANDS[dst], alpha=0.35, linewidth=0)
+            vband = Rectangle(
+                (0, 0),
+                0,
+                1,
+                transform=ax.get_xaxis_transform(),
+                color=self.BANDS[src],
+                alpha=0.35,
+                linewidth=0,
+            )
+            hband = Rectangle(
+                (0, 0),
+                1,
+                0,
+                transform=ax.get_yaxis_transform(),
+                color=self.BANDS[dst],
+                alpha=0.35,
+                linewidth=0,
+            )
             ax.add_patch(vband)
             ax.add_patch(hband)
             self.animate(vband, hband, tangent, point)
@@ -103,15 +153,40 @@ class ChainExplorer(Explorer):
             ax.set_ylabel(dst, rotation=0, labelpad=8)
 
         self._refreshing = True  # no refresh while the controls are being set up
-        self.composition_choice = self.add_control("composition", widgets.Dropdown(
-            options=list(self.compositions), value=composition, description="h(x) =",
-            layout={"width": "200px"}))
-        self.x_slider = self.add_control("x", widgets.FloatSlider(
-            value=x, min=-1.5, max=1.5, step=0.05, description="x", readout_format=".2f",
-            layout={"width": "300px"}))
-        self.dx_slider = self.add_control("dx", widgets.FloatSlider(
-            value=dx, min=0.01, max=0.5, step=0.01, description="wiggle Δx", readout_format=".2f",
-            style={"description_width": "initial"}, layout={"width": "300px"}))
+        self.composition_choice = self.add_control(
+            "composition",
+            widgets.Dropdown(
+                options=list(self.compositions),
+                value=composition,
+                description="h(x) =",
+                layout={"width": "200px"},
+            ),
+        )
+        self.x_slider = self.add_control(
+            "x",
+            widgets.FloatSlider(
+                value=x,
+                min=-1.5,
+                max=1.5,
+                step=0.05,
+                description="x",
+                readout_format=".2f",
+                layout={"width": "300px"},
+            ),
+        )
+        self.dx_slider = self.add_control(
+            "dx",
+            widgets.FloatSlider(
+                value=dx,
+                min=0.01,
+                max=0.5,
+                step=0.01,
+                description="wiggle Δx",
+                readout_format=".2f",
+                style={"description_width": "initial"},
+                layout={"width": "300px"},
+            ),
+        )
         self._shown = None
         self._refreshing = False
         self.state: dict = {}
@@ -128,8 +203,11 @@ class ChainExplorer(Explorer):
         us = c.g(xs)
         us_sorted = np.linspace(us.min(), us.max(), 300)
         data = [(xs, us), (us_sorted, c.f(us_sorted)), (xs, c.h(xs))]
-        titles = [f"inner: $u = g(x) = {c.inner}$", f"outer: $y = f(u) = {c.outer}$",
-                  "together: $y = h(x) = f(g(x))$"]
+        titles = [
+            f"inner: $u = g(x) = {c.inner}$",
+            f"outer: $y = f(u) = {c.outer}$",
+            "together: $y = h(x) = f(g(x))$",
+        ]
         for ax, curve, (a, b), title in zip(self.ax, self.curves, data, titles):
             curve.set_data(a, b)
             pad_a = 0.05 * (np.ptp(a) or 1.0)
@@ -164,23 +242,38 @@ class ChainExplorer(Explorer):
         y, dy_exact = float(c.f(u)), float(c.h(x + dx) - c.h(x))
         g_slope, f_slope = float(c.dg(x)), float(c.df(u))
         h_slope = f_slope * g_slope
-        panels = [(x, u, g_slope, dx, du_exact), (u, y, f_slope, du_exact, dy_exact),
-                  (x, y, h_slope, dx, dy_exact)]
+        panels = [
+            (x, u, g_slope, dx, du_exact),
+            (u, y, f_slope, du_exact, dy_exact),
+            (x, y, h_slope, dx, dy_exact),
+        ]
         for ax, tangent, point, (vband, hband), (a, b, slope, da, db) in zip(
-                self.ax, self.tangents, self.points, self.bands, panels):
+            self.ax, self.tangents, self.points, self.bands, panels
+        ):
             tangent.set_data(*self._segment(ax, a, b, slope))
             point.set_data([a], [b])
             vband.set_x(a)
             vband.set_width(da)
             hband.set_y(b)
             hband.set_height(db)
-        self.state = {"x": x, "u": u, "y": y, "dx": dx, "du": du_exact, "dy": dy_exact,
-                      "g_slope": g_slope, "f_slope": f_slope, "h_slope": h_slope}
-        return (f"x = {x:.2f} → u = g(x) = {u:.3f} → y = f(u) = {y:.3f} · "
-                f"wiggle Δx = {dx:.2f} → Δu = {du_exact:.4f} (g'(x)·Δx = {g_slope:.3f} × {dx:.2f} = "
-                f"{g_slope * dx:.4f}) → Δy = {dy_exact:.4f} (f'(u)·Δu = {f_slope:.3f} × {du_exact:.4f} = "
-                f"{f_slope * du_exact:.4f}) · Δy/Δx = {dy_exact / dx:.3f} · "
-                f"h'(x) = f'(g(x))·g'(x) = {f_slope:.3f} × {g_slope:.3f} = {h_slope:.3f}")
+        self.state = {
+            "x": x,
+            "u": u,
+            "y": y,
+            "dx": dx,
+            "du": du_exact,
+            "dy": dy_exact,
+            "g_slope": g_slope,
+            "f_slope": f_slope,
+            "h_slope": h_slope,
+        }
+        return (
+            f"x = {x:.2f} → u = g(x) = {u:.3f} → y = f(u) = {y:.3f} · "
+            f"wiggle Δx = {dx:.2f} → Δu = {du_exact:.4f} (g'(x)·Δx = {g_slope:.3f} × {dx:.2f} = "
+            f"{g_slope * dx:.4f}) → Δy = {dy_exact:.4f} (f'(u)·Δu = {f_slope:.3f} × {du_exact:.4f} = "
+            f"{f_slope * du_exact:.4f}) · Δy/Δx = {dy_exact / dx:.3f} · "
+            f"h'(x) = f'(g(x))·g'(x) = {f_slope:.3f} × {g_slope:.3f} = {h_slope:.3f}"
+        )
 
     # -- convenience for lessons and tests ---------------------------------------
     def set_x(self, x: float) -> None:

@@ -6,6 +6,7 @@ the gradient direction (orange). Right: the slope ∇f·u as a function of the
 angle of u, a cosine of height |∇f| that peaks where u points along ∇f and is
 zero where u points along the level set.
 """
+
 from __future__ import annotations
 
 import contourpy
@@ -22,19 +23,28 @@ LESSON_FUNCTIONS_2D: dict[str, Function2D] = {
     f.name: f
     for f in [
         Function2D(
-            "x^2 + xy + y^2", r"x^2 + xy + y^2",
+            "x^2 + xy + y^2",
+            r"x^2 + xy + y^2",
             lambda x, y: x**2 + x * y + y**2,
             lambda x, y: (2 * x + y, x + 2 * y),
             lambda x, y: ((2.0, 1.0), (1.0, 2.0)),
-            (-3.0, 3.0), (-3.0, 3.0), minima=((0.0, 0.0),), start=(1.0, 2.0),
-            note="∇f(1, 2) = [4, 5]: worked in the lesson"),
+            (-3.0, 3.0),
+            (-3.0, 3.0),
+            minima=((0.0, 0.0),),
+            start=(1.0, 2.0),
+            note="∇f(1, 2) = [4, 5]: worked in the lesson",
+        ),
         Function2D(
-            "3x^2 + 2xy + y^3", r"3x^2 + 2xy + y^3",
+            "3x^2 + 2xy + y^3",
+            r"3x^2 + 2xy + y^3",
             lambda x, y: 3 * x**2 + 2 * x * y + y**3,
             lambda x, y: (6 * x + 2 * y, 2 * x + 3 * y**2),
             lambda x, y: ((6.0, 2.0), (2.0, 6.0 * y)),
-            (-2.0, 2.0), (-2.0, 2.0), start=(1.0, 1.0),
-            note="∇f = [6x + 2y, 2x + 3y²]; a saddle at the origin"),
+            (-2.0, 2.0),
+            (-2.0, 2.0),
+            start=(1.0, 1.0),
+            note="∇f = [6x + 2y, 2x + 3y²]; a saddle at the origin",
+        ),
     ]
 }
 
@@ -50,17 +60,20 @@ class DirectionalDerivativeExplorer(Explorer):
     buttons turn u exactly along or across ∇f; the x and y sliders move the point.
     """
 
-    alt_text = ("Left: contour map of the chosen function with a point, a green arrow along the "
-                "gradient, a vermillion arrow for the unit direction u set by the angle slider, the "
-                "dashed level curve through the point and the orange projection of u onto the "
-                "gradient direction. Right: the slope along u against the angle of u, a cosine "
-                "wave of height |∇f|, largest when u points along the gradient and zero when u "
-                "points along the level curve. The readout gives the numbers.")
+    alt_text = (
+        "Left: contour map of the chosen function with a point, a green arrow along the "
+        "gradient, a vermillion arrow for the unit direction u set by the angle slider, the "
+        "dashed level curve through the point and the orange projection of u onto the "
+        "gradient direction. Right: the slope along u against the angle of u, a cosine "
+        "wave of height |∇f|, largest when u points along the gradient and zero when u "
+        "points along the level curve. The readout gives the numbers."
+    )
 
     ARROW_FRACTION = 0.2  # arrow length as a fraction of the smaller side of the plot box
 
-    def __init__(self, function: str = "x^2 + xy + y^2", angle: float = 0.0, point=None,
-                 functions=None):
+    def __init__(
+        self, function: str = "x^2 + xy + y^2", angle: float = 0.0, point=None, functions=None
+    ):
         super().__init__(figsize=(7.6, 3.8), ncols=2)
         self.functions = dict(functions or default_functions())
         self.ax_map, self.ax_slope = self.ax
@@ -72,21 +85,50 @@ class DirectionalDerivativeExplorer(Explorer):
         self._build_slope_panel()
 
         self._refreshing = True  # no refresh while the controls are being set up
-        self.function_choice = self.add_control("function", widgets.Dropdown(
-            options=list(self.functions), value=function, description="f(x, y) =",
-            style={"description_width": "initial"}, layout={"width": "230px"}))
-        self.angle_slider = self.add_control("angle", widgets.FloatSlider(
-            value=angle, min=0.0, max=360.0, step=5.0, description="angle of u (°)",
-            readout_format=".0f", style={"description_width": "initial"}, layout={"width": "330px"}))
-        self.x_slider = self.add_control("x", widgets.FloatSlider(
-            description="point x", readout_format=".2f", layout={"width": "250px"}))
-        self.y_slider = self.add_control("y", widgets.FloatSlider(
-            description="point y", readout_format=".2f", layout={"width": "250px"}))
+        self.function_choice = self.add_control(
+            "function",
+            widgets.Dropdown(
+                options=list(self.functions),
+                value=function,
+                description="f(x, y) =",
+                style={"description_width": "initial"},
+                layout={"width": "230px"},
+            ),
+        )
+        self.angle_slider = self.add_control(
+            "angle",
+            widgets.FloatSlider(
+                value=angle,
+                min=0.0,
+                max=360.0,
+                step=5.0,
+                description="angle of u (°)",
+                readout_format=".0f",
+                style={"description_width": "initial"},
+                layout={"width": "330px"},
+            ),
+        )
+        self.x_slider = self.add_control(
+            "x",
+            widgets.FloatSlider(
+                description="point x", readout_format=".2f", layout={"width": "250px"}
+            ),
+        )
+        self.y_slider = self.add_control(
+            "y",
+            widgets.FloatSlider(
+                description="point y", readout_format=".2f", layout={"width": "250px"}
+            ),
+        )
         fn = self.functions[function]
         self._set_slider_range(fn)
         self.x_slider.value, self.y_slider.value = fn.start if point is None else point
-        along = widgets.Button(description="u along ∇f", tooltip="turn u to point along the gradient")
-        across = widgets.Button(description="u across ∇f", tooltip="turn u to point along the level set")
+        along = widgets.Button(
+            description="u along ∇f", tooltip="turn u to point along the gradient"
+        )
+        across = widgets.Button(
+            description="u across ∇f", tooltip="turn u to point along the level set"
+        )
         along.on_click(lambda _b: self.point_along_gradient())
         across.on_click(lambda _b: self.point_across_gradient())
         self.controls += [along, across]
@@ -98,34 +140,51 @@ class DirectionalDerivativeExplorer(Explorer):
         ax = self.ax_map
         quiver_kw = {"angles": "xy", "scale_units": "xy", "scale": 1, "zorder": 6}
         # the gradient arrow is wider, so it still shows when u lies on top of it
-        self.grad_arrow = ax.quiver([0], [0], [1], [0], color=COLORS["gradient"], width=0.02, **quiver_kw)
-        self.u_arrow = ax.quiver([0], [0], [1], [0], color=COLORS["tangent"], width=0.01, **quiver_kw)
+        self.grad_arrow = ax.quiver(
+            [0], [0], [1], [0], color=COLORS["gradient"], width=0.02, **quiver_kw
+        )
+        self.u_arrow = ax.quiver(
+            [0], [0], [1], [0], color=COLORS["tangent"], width=0.01, **quiver_kw
+        )
         outline = [patheffects.withStroke(linewidth=3.2, foreground="black")]
-        (self.level_line,) = ax.plot([], [], "--", color="white", linewidth=1.6, zorder=4,
-                                     path_effects=outline)
-        (self.projection,) = ax.plot([], [], "-", color=COLORS["secant"], linewidth=4, zorder=5,
-                                     solid_capstyle="butt")
+        (self.level_line,) = ax.plot(
+            [], [], "--", color="white", linewidth=1.6, zorder=4, path_effects=outline
+        )
+        (self.projection,) = ax.plot(
+            [], [], "-", color=COLORS["secant"], linewidth=4, zorder=5, solid_capstyle="butt"
+        )
         (self.drop,) = ax.plot([], [], ":", color=COLORS["secant"], linewidth=1.5, zorder=5)
         (self.point,) = ax.plot([], [], "o", color=COLORS["point"], markersize=6, zorder=7)
-        self.animate(self.level_line, self.projection, self.drop, self.grad_arrow, self.u_arrow, self.point)
+        self.animate(
+            self.level_line, self.projection, self.drop, self.grad_arrow, self.u_arrow, self.point
+        )
         ax.set_xlabel("x")
         ax.set_ylabel("y")
         ax.grid(False)
         # legend proxies (static)
         ax.plot([], [], color=COLORS["gradient"], label="direction of ∇f")
         ax.plot([], [], color=COLORS["tangent"], label="u")
-        ax.plot([], [], "--", color="white", linewidth=1.6, path_effects=outline,
-                label="level set through p")
+        ax.plot(
+            [],
+            [],
+            "--",
+            color="white",
+            linewidth=1.6,
+            path_effects=outline,
+            label="level set through p",
+        )
         ax.plot([], [], color=COLORS["secant"], linewidth=4, label="projection of u on ∇f")
 
     def _build_slope_panel(self) -> None:
         ax = self.ax_slope
         self._thetas = np.linspace(0.0, 360.0, 361)
         (self.slope_curve,) = ax.plot([], [], color=COLORS["function"], label="∇f·u as u turns")
-        (self.max_line,) = ax.plot([], [], "-", color=COLORS["gradient"], linewidth=1.5,
-                                   label="u along ∇f: slope |∇f|")
-        (self.zero_lines,) = ax.plot([], [], ":", color="0.3", linewidth=1.5,
-                                     label="u across ∇f: slope 0")
+        (self.max_line,) = ax.plot(
+            [], [], "-", color=COLORS["gradient"], linewidth=1.5, label="u along ∇f: slope |∇f|"
+        )
+        (self.zero_lines,) = ax.plot(
+            [], [], ":", color="0.3", linewidth=1.5, label="u across ∇f: slope 0"
+        )
         (self.slope_marker,) = ax.plot([], [], "o", color=COLORS["tangent"], markersize=8, zorder=5)
         self.animate(self.slope_curve, self.max_line, self.zero_lines, self.slope_marker)
         ax.axhline(0.0, color="0.6", linewidth=0.8)
@@ -136,7 +195,9 @@ class DirectionalDerivativeExplorer(Explorer):
         ax.set_xlabel("angle of u (degrees)")
         ax.set_title("slope along u:  ∇f·u = |∇f| cos(angle from ∇f to u)", fontsize=9)
         handles = self.ax_map.get_legend_handles_labels()[0] + ax.get_legend_handles_labels()[0]
-        self.fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=7.5, frameon=False)
+        self.fig.legend(
+            handles=handles, loc="outside lower center", ncols=4, fontsize=7.5, frameon=False
+        )
 
     def _set_slider_range(self, fn: Function2D) -> None:
         for slider, (low, high) in ((self.x_slider, fn.xlim), (self.y_slider, fn.ylim)):
@@ -160,8 +221,10 @@ class DirectionalDerivativeExplorer(Explorer):
             cs.remove()
         shown = np.log1p(Z - Z.min()) if name == "rosenbrock" else Z  # log: a huge range of values
         ax = self.ax_map
-        self._contours = [ax.contourf(X, Y, shown, levels=18, cmap="cividis", alpha=0.75, zorder=1),
-                          ax.contour(X, Y, shown, levels=18, colors="0.25", linewidths=0.4, zorder=2)]
+        self._contours = [
+            ax.contourf(X, Y, shown, levels=18, cmap="cividis", alpha=0.75, zorder=1),
+            ax.contour(X, Y, shown, levels=18, colors="0.25", linewidths=0.4, zorder=2),
+        ]
         ax.set_xlim(fn.xlim)
         ax.set_ylim(fn.ylim)
         ax.set_aspect("equal", adjustable="box")
@@ -212,8 +275,9 @@ class DirectionalDerivativeExplorer(Explorer):
             self.slope_curve.set_data(self._thetas, np.cos(np.deg2rad(self._thetas - theta_g)))
             self.max_line.set_data([theta_g, theta_g], [-1.3, 1.3])
             zeros = [(theta_g + 90.0) % 360.0, (theta_g + 270.0) % 360.0]
-            self.zero_lines.set_data([zeros[0], zeros[0], np.nan, zeros[1], zeros[1]],
-                                     [-1.3, 1.3, np.nan, -1.3, 1.3])
+            self.zero_lines.set_data(
+                [zeros[0], zeros[0], np.nan, zeros[1], zeros[1]], [-1.3, 1.3, np.nan, -1.3, 1.3]
+            )
             self.slope_marker.set_data([angle], [cos_angle])
             between = float(np.degrees(np.arccos(cos_angle)))
         else:
@@ -224,10 +288,19 @@ class DirectionalDerivativeExplorer(Explorer):
             self.slope_curve.set_data(self._thetas, np.zeros_like(self._thetas))
             self.slope_marker.set_data([angle], [0.0])
 
-        self.state = {"point": p, "u": u, "grad": g, "slope": slope, "grad_norm": norm,
-                      "gradient_angle": theta_g, "angle_between": between}
-        text = (f"angle = {angle:.1f}° · u = [{u[0]:.3f}, {u[1]:.3f}] · at ({x:.2f}, {y:.2f}): "
-                f"∇f = [{g[0]:.3f}, {g[1]:.3f}] · ∇f·u = {slope:.3f} · |∇f| = {norm:.3f}")
+        self.state = {
+            "point": p,
+            "u": u,
+            "grad": g,
+            "slope": slope,
+            "grad_norm": norm,
+            "gradient_angle": theta_g,
+            "angle_between": between,
+        }
+        text = (
+            f"angle = {angle:.1f}° · u = [{u[0]:.3f}, {u[1]:.3f}] · at ({x:.2f}, {y:.2f}): "
+            f"∇f = [{g[0]:.3f}, {g[1]:.3f}] · ∇f·u = {slope:.3f} · |∇f| = {norm:.3f}"
+        )
         if norm <= 1e-12:
             return text + " · ∇f = 0 here: every direction is flat (a stationary point)"
         return text + f" · angle between u and ∇f = {between:.1f}°"

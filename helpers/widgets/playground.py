@@ -14,6 +14,7 @@ function redraws the figure once; changing the number of steps repaints only the
 step labels into the cached background, since the step axis always runs from the
 first to the last step.
 """
+
 from __future__ import annotations
 
 import html
@@ -25,15 +26,22 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
 
-from helpers.descent import (visible_path, VERDICTS, DescentRun, contraction_factor, quadratic_stability,
-                             run_gradient_descent, verdict)
+from helpers.descent import (
+    VERDICTS,
+    DescentRun,
+    contraction_factor,
+    quadratic_stability,
+    run_gradient_descent,
+    verdict,
+    visible_path,
+)
 from helpers.functions import FUNCTIONS_2D
 from helpers.plotting import COLORS, PALETTE, STYLE, plot_contour
 from helpers.widgets.base import Explorer
 
-LR_MIN_EXP, LR_MAX_EXP = -4.0, 0.3       # learning-rate slider: 1e-4 ... ~2 on a log scale
-LOSS_FLOOR, LOSS_CEILING = 1e-12, 1e6    # loss-gap axis; the curve rides an edge beyond these
-BOX_FACTOR = 20.0                        # a path is drawn until it leaves 20x the plotted box
+LR_MIN_EXP, LR_MAX_EXP = -4.0, 0.3  # learning-rate slider: 1e-4 ... ~2 on a log scale
+LOSS_FLOOR, LOSS_CEILING = 1e-12, 1e6  # loss-gap axis; the curve rides an edge beyond these
+BOX_FACTOR = 20.0  # a path is drawn until it leaves 20x the plotted box
 
 
 def _fmt(value: float) -> str:
@@ -52,46 +60,101 @@ class GradientDescentPlayground(Explorer):
     Programmatic (lessons and tests): :meth:`set`, :attr:`run`, :attr:`verdict`.
     """
 
-    alt_text = ("Gradient-descent playground. Left: contour plot of the chosen function with the "
-                "path of gradient descent from the start point (black square) to the end point "
-                "(circle); click or drag to move the start. Top right: the loss, minus the lowest "
-                "minimum, at every step on a log scale. Bottom right: the factor by which one step "
-                "shrinks the slowest direction near a minimum, against the learning rate; below 1 "
-                "the run converges, the dashed line marks the stability boundary and the dotted "
-                "line the best fixed learning rate. The readout above the figure states the end "
-                "point, final loss, a verdict (converged, oscillating, diverged) and the stable range.")
+    alt_text = (
+        "Gradient-descent playground. Left: contour plot of the chosen function with the "
+        "path of gradient descent from the start point (black square) to the end point "
+        "(circle); click or drag to move the start. Top right: the loss, minus the lowest "
+        "minimum, at every step on a log scale. Bottom right: the factor by which one step "
+        "shrinks the slowest direction near a minimum, against the learning rate; below 1 "
+        "the run converges, the dashed line marks the stability boundary and the dotted "
+        "line the best fixed learning rate. The readout above the figure states the end "
+        "point, final loss, a verdict (converged, oscillating, diverged) and the stable range."
+    )
 
-    def __init__(self, function: str = "elongated bowl", lr: float | None = None, steps: int = 50,
-                 start=None, functions=None):
+    def __init__(
+        self,
+        function: str = "elongated bowl",
+        lr: float | None = None,
+        steps: int = 50,
+        start=None,
+        functions=None,
+    ):
         self.functions = dict(functions or FUNCTIONS_2D)
         super().__init__(figsize=(8.0, 3.9))
         fig = self.fig
         fig.clear()
         with matplotlib.rc_context(STYLE):
-            axes = fig.subplot_mosaic([["contour", "loss"], ["contour", "stability"]],
-                                      width_ratios=[1.2, 1.0])
+            axes = fig.subplot_mosaic(
+                [["contour", "loss"], ["contour", "stability"]], width_ratios=[1.2, 1.0]
+            )
         self.ax = axes["contour"]
         self.ax_loss, self.ax_stab = axes["loss"], axes["stability"]
         self._build_artists()
 
         fn = self.functions[function]
         start = fn.start if start is None else start
-        self._suspend = True   # build the controls without one refresh per control
-        self.function_choice = self.add_control("function", widgets.Dropdown(
-            options=list(self.functions), value=function, description="function",
-            layout={"width": "220px"}))
-        self.lr_slider = self.add_control("lr", widgets.FloatLogSlider(
-            value=fn.lr if lr is None else lr, base=10, min=LR_MIN_EXP, max=LR_MAX_EXP, step=0.01,
-            description="lr", readout_format=".3g", continuous_update=True, layout={"width": "340px"}))
-        self.steps_slider = self.add_control("steps", widgets.IntSlider(
-            value=steps, min=1, max=200, step=1, description="steps", continuous_update=True,
-            layout={"width": "300px"}))
-        self.x0_slider = self.add_control("x0", widgets.FloatSlider(
-            value=start[0], min=fn.xlim[0], max=fn.xlim[1], step=0.05, description="start x0",
-            readout_format=".2f", continuous_update=True, layout={"width": "300px"}))
-        self.y0_slider = self.add_control("y0", widgets.FloatSlider(
-            value=start[1], min=fn.ylim[0], max=fn.ylim[1], step=0.05, description="start y0",
-            readout_format=".2f", continuous_update=True, layout={"width": "300px"}))
+        self._suspend = True  # build the controls without one refresh per control
+        self.function_choice = self.add_control(
+            "function",
+            widgets.Dropdown(
+                options=list(self.functions),
+                value=function,
+                description="function",
+                layout={"width": "220px"},
+            ),
+        )
+        self.lr_slider = self.add_control(
+            "lr",
+            widgets.FloatLogSlider(
+                value=fn.lr if lr is None else lr,
+                base=10,
+                min=LR_MIN_EXP,
+                max=LR_MAX_EXP,
+                step=0.01,
+                description="lr",
+                readout_format=".3g",
+                continuous_update=True,
+                layout={"width": "340px"},
+            ),
+        )
+        self.steps_slider = self.add_control(
+            "steps",
+            widgets.IntSlider(
+                value=steps,
+                min=1,
+                max=200,
+                step=1,
+                description="steps",
+                continuous_update=True,
+                layout={"width": "300px"},
+            ),
+        )
+        self.x0_slider = self.add_control(
+            "x0",
+            widgets.FloatSlider(
+                value=start[0],
+                min=fn.xlim[0],
+                max=fn.xlim[1],
+                step=0.05,
+                description="start x0",
+                readout_format=".2f",
+                continuous_update=True,
+                layout={"width": "300px"},
+            ),
+        )
+        self.y0_slider = self.add_control(
+            "y0",
+            widgets.FloatSlider(
+                value=start[1],
+                min=fn.ylim[0],
+                max=fn.ylim[1],
+                step=0.05,
+                description="start y0",
+                readout_format=".2f",
+                continuous_update=True,
+                layout={"width": "300px"},
+            ),
+        )
         self._suspend = False
         self._shown_function = None
         self._shown_steps = None
@@ -107,12 +170,16 @@ class GradientDescentPlayground(Explorer):
     def _build_artists(self) -> None:
         ax, ax_loss, ax_stab = self.ax, self.ax_loss, self.ax_stab
         self._contour = None
-        self._static = []      # per-function artists, removed when the function changes
-        (self.path_line,) = ax.plot([], [], "-o", color=COLORS["path"], markersize=3, linewidth=1.5,
-                                    label="path")
-        (self.start_point,) = ax.plot([], [], "s", color=COLORS["point"], markersize=8, label="start")
-        (self.end_point,) = ax.plot([], [], "o", color=PALETTE["yellow"], markeredgecolor="black",
-                                    markersize=8, label="end")
+        self._static = []  # per-function artists, removed when the function changes
+        (self.path_line,) = ax.plot(
+            [], [], "-o", color=COLORS["path"], markersize=3, linewidth=1.5, label="path"
+        )
+        (self.start_point,) = ax.plot(
+            [], [], "s", color=COLORS["point"], markersize=8, label="start"
+        )
+        (self.end_point,) = ax.plot(
+            [], [], "o", color=PALETTE["yellow"], markeredgecolor="black", markersize=8, label="end"
+        )
         ax.set_xlabel("x")
         ax.set_ylabel("y")
         (self.loss_line,) = ax_loss.plot([], [], color=COLORS["loss"])
@@ -123,27 +190,43 @@ class GradientDescentPlayground(Explorer):
         # contours), so the x-axis runs from 0 to 1 (= the last step) and its labels are plain
         # texts, repainted alone into the cached background when the step count changes.
         ax_loss.set_xlim(0, 1)
-        ax_loss.set_xticks([1.0], ["\u2007" * 3])   # blank, 3 digits wide: keeps room for the labels
+        ax_loss.set_xticks([1.0], ["\u2007" * 3])  # blank, 3 digits wide: keeps room for the labels
         ax_loss.tick_params(axis="x", length=0)
         ax_loss.grid(False, axis="x")
         below = offset_copy(ax_loss.get_xaxis_transform(), fig=self.fig, y=-3.5, units="points")
-        self._step_labels = [ax_loss.text(0, 0, "", transform=below, ha="center", va="top",
-                                          fontsize=matplotlib.rcParams["xtick.labelsize"], clip_on=False)
-                             for _ in range(8)]
+        self._step_labels = [
+            ax_loss.text(
+                0,
+                0,
+                "",
+                transform=below,
+                ha="center",
+                va="top",
+                fontsize=matplotlib.rcParams["xtick.labelsize"],
+                clip_on=False,
+            )
+            for _ in range(8)
+        ]
         for label in self._step_labels:
-            label.set_in_layout(False)      # the layout must not depend on the labels
+            label.set_in_layout(False)  # the layout must not depend on the labels
         ax_stab.set_ylim(0, 2)
         ax_stab.axhline(1.0, color="0.4", linestyle=":", linewidth=1)
         ax_stab.set_xlabel("learning rate lr")
         ax_stab.set_ylabel("factor per step")
         self.lr_line = ax_stab.axvline(1e-2, color=COLORS["path"], linewidth=1.5)
         (self.lr_marker,) = ax_stab.plot([], [], "o", color=COLORS["path"], markersize=6)
-        self.animate(self.path_line, self.start_point, self.end_point, self.loss_line,
-                     self.lr_line, self.lr_marker)
+        self.animate(
+            self.path_line,
+            self.start_point,
+            self.end_point,
+            self.loss_line,
+            self.lr_line,
+            self.lr_marker,
+        )
 
     def _show_function(self, name: str) -> None:
         """Draw what depends on the function only: contours, minima, loss axis, stability curves."""
-        suspended, self._suspend = self._suspend, True   # slider range changes must not refresh
+        suspended, self._suspend = self._suspend, True  # slider range changes must not refresh
         try:
             self._draw_function(name)
         finally:
@@ -159,8 +242,15 @@ class GradientDescentPlayground(Explorer):
         ax = self.ax
         self._contour = plot_contour(ax, fn.value, fn.xlim, fn.ylim, levels=18, num=120, log=True)
         for mx, my in fn.minima:
-            self._static += ax.plot([mx], [my], "*", color=PALETTE["sky"], markeredgecolor="black",
-                                    markersize=13, zorder=4)
+            self._static += ax.plot(
+                [mx],
+                [my],
+                "*",
+                color=PALETTE["sky"],
+                markeredgecolor="black",
+                markersize=13,
+                zorder=4,
+            )
         ax.set_title(f"{fn.name}:  ${fn.latex}$", fontsize=10)
 
         # Loss axis: the gap to the lowest minimum on a log scale; without a minimum, symlog.
@@ -190,45 +280,104 @@ class GradientDescentPlayground(Explorer):
         lrs = np.linspace(0.0, self._stab_xmax, 400)
         single = len(points) == 1
         label_box = {"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1}
-        for i, (point, stab) in enumerate(self._stabilities):
+        for i, (_point, stab) in enumerate(self._stabilities):
             factor = np.minimum(contraction_factor(stab.eigenvalues, lrs), 2.5)
-            self._static += ax_stab.plot(lrs, factor, "-" if i == 0 else "--", color=COLORS["function"],
-                                         linewidth=2)
-            if single:   # one thin line per eigen-direction: the thick curve is their upper envelope
+            self._static += ax_stab.plot(
+                lrs, factor, "-" if i == 0 else "--", color=COLORS["function"], linewidth=2
+            )
+            if single:  # one thin line per eigen-direction: the thick curve is their upper envelope
                 for lam, style in zip(stab.eigenvalues, ("-.", ":")):
-                    self._static += ax_stab.plot(lrs, np.minimum(np.abs(1 - lrs * lam), 2.5), style,
-                                                 color=COLORS["reference"], linewidth=1)
+                    self._static += ax_stab.plot(
+                        lrs,
+                        np.minimum(np.abs(1 - lrs * lam), 2.5),
+                        style,
+                        color=COLORS["reference"],
+                        linewidth=1,
+                    )
                     x_end = self._stab_xmax
                     y_end = abs(1 - x_end * lam)
-                    if y_end > 1.95:   # label where the line leaves the top of the panel
+                    if y_end > 1.95:  # label where the line leaves the top of the panel
                         x_end, y_end = 2.95 / lam if lam > 0 else x_end, 1.95
-                    self._static.append(ax_stab.text(x_end, min(y_end, 1.95), f"λ={lam:.3g}", fontsize=7,
-                                                     color=COLORS["reference"], ha="right", va="top"))
+                    self._static.append(
+                        ax_stab.text(
+                            x_end,
+                            min(y_end, 1.95),
+                            f"λ={lam:.3g}",
+                            fontsize=7,
+                            color=COLORS["reference"],
+                            ha="right",
+                            va="top",
+                        )
+                    )
             if not stab.has_negative_curvature:
-                self._static.append(ax_stab.axvspan(0.0, stab.max_lr, color=COLORS["gradient"],
-                                                    alpha=0.15 if single else 0.08, linewidth=0))
-                self._static.append(ax_stab.axvline(stab.max_lr, color=COLORS["gradient"], linestyle="--",
-                                                    linewidth=1.2))
-                self._static.append(ax_stab.axvline(stab.best_lr, color=COLORS["secant"], linestyle=":",
-                                                    linewidth=1.5))
+                self._static.append(
+                    ax_stab.axvspan(
+                        0.0,
+                        stab.max_lr,
+                        color=COLORS["gradient"],
+                        alpha=0.15 if single else 0.08,
+                        linewidth=0,
+                    )
+                )
+                self._static.append(
+                    ax_stab.axvline(
+                        stab.max_lr, color=COLORS["gradient"], linestyle="--", linewidth=1.2
+                    )
+                )
+                self._static.append(
+                    ax_stab.axvline(
+                        stab.best_lr, color=COLORS["secant"], linestyle=":", linewidth=1.5
+                    )
+                )
                 if i == 0:
-                    self._static.append(ax_stab.text(stab.max_lr, 0.08, " 2/λmax", fontsize=7, rotation=90,
-                                                     color=COLORS["gradient"], va="bottom", ha="left",
-                                                     bbox=label_box))
-                    self._static.append(ax_stab.text(stab.best_lr, 0.08, "best ", fontsize=7, rotation=90,
-                                                     color=COLORS["secant"], va="bottom", ha="right",
-                                                     bbox=label_box))
+                    self._static.append(
+                        ax_stab.text(
+                            stab.max_lr,
+                            0.08,
+                            " 2/λmax",
+                            fontsize=7,
+                            rotation=90,
+                            color=COLORS["gradient"],
+                            va="bottom",
+                            ha="left",
+                            bbox=label_box,
+                        )
+                    )
+                    self._static.append(
+                        ax_stab.text(
+                            stab.best_lr,
+                            0.08,
+                            "best ",
+                            fontsize=7,
+                            rotation=90,
+                            color=COLORS["secant"],
+                            va="bottom",
+                            ha="right",
+                            bbox=label_box,
+                        )
+                    )
         first = self._stabilities[0][1]
         if single and not first.has_negative_curvature:
             text = f"stable: lr < {first.max_lr:.4g}\nbest: lr = {first.best_lr:.4g}"
         elif not single:
             text = "stable:\n" + "\n".join(
                 f"lr < {s.max_lr:.4g} ({'left' if p[0] < 0 else 'right'} min., {style})"
-                for (p, s), style in zip(self._stabilities, ("solid", "dashed")))
+                for (p, s), style in zip(self._stabilities, ("solid", "dashed"))
+            )
         else:
             text = "no lr is stable here:\na curvature is negative"
-        self._static.append(ax_stab.text(0.02, 0.96, text, transform=ax_stab.transAxes, va="top", ha="left",
-                                         fontsize=8, bbox=label_box))
+        self._static.append(
+            ax_stab.text(
+                0.02,
+                0.96,
+                text,
+                transform=ax_stab.transAxes,
+                va="top",
+                ha="left",
+                fontsize=8,
+                bbox=label_box,
+            )
+        )
 
         # The start sliders follow the plotted box.
         for slider, (low, high) in ((self.x0_slider, fn.xlim), (self.y0_slider, fn.ylim)):
@@ -243,7 +392,11 @@ class GradientDescentPlayground(Explorer):
         """Relabel the step axis; repaint only the labels (no full redraw)."""
         renderer = self.fig.canvas.get_renderer()
         drawn = self._background is not None and not self._full_draw_needed
-        old = [t.get_window_extent(renderer) for t in self._step_labels if t.get_text()] if drawn else []
+        old = (
+            [t.get_window_extent(renderer) for t in self._step_labels if t.get_text()]
+            if drawn
+            else []
+        )
         ticks = MaxNLocator(nbins=5, integer=True).tick_values(0, steps)
         ticks = ticks[(ticks >= 0) & (ticks <= steps)]
         for label in self._step_labels:
@@ -261,8 +414,14 @@ class GradientDescentPlayground(Explorer):
         renderer = canvas.get_renderer()
         canvas.restore_region(self._background)
         for box in old_extents:
-            cover = Rectangle((box.x0 - 1, box.y0 - 1), box.width + 2, box.height + 2, transform=None,
-                              facecolor=self.fig.get_facecolor(), edgecolor="none")
+            cover = Rectangle(
+                (box.x0 - 1, box.y0 - 1),
+                box.width + 2,
+                box.height + 2,
+                transform=None,
+                facecolor=self.fig.get_facecolor(),
+                edgecolor="none",
+            )
             cover.set_figure(self.fig)
             cover.draw(renderer)
         for label in self._step_labels:
@@ -295,7 +454,7 @@ class GradientDescentPlayground(Explorer):
         else:
             gap = np.clip(gap[finite], -LOSS_CEILING * 10, LOSS_CEILING * 10)
         self.loss_line.set_data(np.arange(len(gap)) / max(steps, 1), gap)
-        shown_lr = min(lr, self._stab_xmax)   # beyond the panel: pinned to its right edge
+        shown_lr = min(lr, self._stab_xmax)  # beyond the panel: pinned to its right edge
         self.lr_line.set_xdata([shown_lr, shown_lr])
         factor = contraction_factor(self._stabilities[0][1].eigenvalues, lr)
         self.lr_marker.set_data([shown_lr], [min(factor, 1.97)])
@@ -306,9 +465,11 @@ class GradientDescentPlayground(Explorer):
         end = run.final
         overflow = "" if run.finite else f" (overflow at step {run.num_steps}: stopped)"
         start = run.path[0]
-        first = (f"{fn.name} · start ({start[0]:.2f}, {start[1]:.2f}) · lr = {lr:.3g} · "
-                 f"{run.num_steps} steps{overflow} · end ({_fmt(end[0])}, {_fmt(end[1])}) · "
-                 f"loss {_fmt(run.final_loss)} · {self.verdict}")
+        first = (
+            f"{fn.name} · start ({start[0]:.2f}, {start[1]:.2f}) · lr = {lr:.3g} · "
+            f"{run.num_steps} steps{overflow} · end ({_fmt(end[0])}, {_fmt(end[1])}) · "
+            f"loss {_fmt(run.final_loss)} · {self.verdict}"
+        )
         if self.verdict.startswith("converged") and run.finite:
             curvature = np.linalg.eigvalsh(fn.hessian(end))
             if curvature.min() < 0:
@@ -317,15 +478,19 @@ class GradientDescentPlayground(Explorer):
         for point, stab in self._stabilities:
             where = f"near ({point[0]:.3g}, {point[1]:.3g})"
             if stab.has_negative_curvature:
-                lines.append(f"{where}: Hessian eigenvalues "
-                             + ", ".join(f"{v:.3g}" for v in stab.eigenvalues)
-                             + " - no learning rate is stable there; descent slides away")
+                lines.append(
+                    f"{where}: Hessian eigenvalues "
+                    + ", ".join(f"{v:.3g}" for v in stab.eigenvalues)
+                    + " - no learning rate is stable there; descent slides away"
+                )
             else:
                 state = "inside" if lr < stab.max_lr else "OUTSIDE"
-                lines.append(f"{where}: stable for lr < {stab.max_lr:.4g} (= 2/λmax, λ = "
-                             + ", ".join(f"{v:.3g}" for v in stab.eigenvalues)
-                             + f"), best fixed lr = {stab.best_lr:.4g}; lr = {lr:.3g} is {state}; "
-                             f"one step multiplies the slowest error by {contraction_factor(stab.eigenvalues, lr):.4g}")
+                lines.append(
+                    f"{where}: stable for lr < {stab.max_lr:.4g} (= 2/λmax, λ = "
+                    + ", ".join(f"{v:.3g}" for v in stab.eigenvalues)
+                    + f"), best fixed lr = {stab.best_lr:.4g}; lr = {lr:.3g} is {state}; "
+                    f"one step multiplies the slowest error by {contraction_factor(stab.eigenvalues, lr):.4g}"
+                )
         self.readout_lines = lines
         return "\n".join(lines)
 
@@ -357,8 +522,13 @@ class GradientDescentPlayground(Explorer):
         """Move the start point (clamped to the plot), with a single refresh."""
         self.set(start=(x, y))
 
-    def set(self, function: str | None = None, lr: float | None = None, steps: int | None = None,
-            start=None) -> str:
+    def set(
+        self,
+        function: str | None = None,
+        lr: float | None = None,
+        steps: int | None = None,
+        start=None,
+    ) -> str:
         """Change several controls at once, refresh once, return the readout text."""
         self._suspend = True
         try:
@@ -413,7 +583,7 @@ class GradientDescentPlayground(Explorer):
             moves.append(lambda v=value: setattr(explorer.lr_slider, "value", v))
         for value in (3.0, 2.0, -1.0, -3.5):
             moves.append(lambda v=value: setattr(explorer.x0_slider, "value", v))
-        for value in (49, 51, 50):     # the step count (relabels the step axis)
+        for value in (49, 51, 50):  # the step count (relabels the step axis)
             moves.append(lambda v=value: setattr(explorer.steps_slider, "value", v))
 
         def mouse(kind, x, y):
@@ -424,6 +594,6 @@ class GradientDescentPlayground(Explorer):
             fig.canvas.callbacks.process(kind, event)
 
         moves.append(lambda: mouse("button_press_event", -2.0, 1.0))
-        for i in range(6):   # a drag: every motion event moves the start (the release is free)
+        for i in range(1, 7):  # a drag: every motion event moves the start (the release is free)
             moves.append(lambda t=i: mouse("motion_notify_event", -2.0 + 0.5 * t, 1.0 - 0.3 * t))
         return explorer, moves

@@ -29,6 +29,7 @@ cost; the loss panel, whose static content never changes, is not redrawn. A coar
 and a few contour levels keep the contours cheap. Under *standardize* the scale
 no longer changes the data the model sees, and a scale move is a blitted move.
 """
+
 from __future__ import annotations
 
 import html
@@ -38,27 +39,34 @@ import ipywidgets as widgets
 import matplotlib
 import numpy as np
 from matplotlib.patches import Rectangle
-from matplotlib.transforms import Bbox
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
+from matplotlib.transforms import Bbox
 
 from helpers.data import regression_data, standardize
-from helpers.descent import (visible_path, DescentRun, Stability, contraction_factor, quadratic_stability,
-                             run_gradient_descent, verdict)
+from helpers.descent import (
+    DescentRun,
+    Stability,
+    contraction_factor,
+    quadratic_stability,
+    run_gradient_descent,
+    verdict,
+    visible_path,
+)
 from helpers.plotting import COLORS, PALETTE, STYLE
 from helpers.widgets.base import Explorer
 
-SCALE_MIN_EXP, SCALE_MAX_EXP = -2.0, 2.0   # scale of feature 2: 0.01 ... 100 (log slider)
-LR_MIN_EXP, LR_MAX_EXP = -6.0, 0.3         # learning rate: 1e-6 ... ~2 (log slider)
-LR_AXIS = (1e-6, 20.0)                     # the learning-rate strip (room to the right for "diverges")
+SCALE_MIN_EXP, SCALE_MAX_EXP = -2.0, 2.0  # scale of feature 2: 0.01 ... 100 (log slider)
+LR_MIN_EXP, LR_MAX_EXP = -6.0, 0.3  # learning rate: 1e-6 ... ~2 (log slider)
+LR_AXIS = (1e-6, 20.0)  # the learning-rate strip (room to the right for "diverges")
 MAX_STEPS = 200
-LOSS_FLOOR, LOSS_CEILING = 1e-10, 1e6      # loss-gap axis; the curve rides an edge beyond these
-BOX_FACTOR = 20.0                          # a path is drawn until it leaves 20x the plotted box
-CONTOUR_RECT = (0.085, 0.125, 0.37, 0.8)    # fixed axes positions (figure fractions)
+LOSS_FLOOR, LOSS_CEILING = 1e-10, 1e6  # loss-gap axis; the curve rides an edge beyond these
+BOX_FACTOR = 20.0  # a path is drawn until it leaves 20x the plotted box
+CONTOUR_RECT = (0.085, 0.125, 0.37, 0.8)  # fixed axes positions (figure fractions)
 LOSS_RECT = (0.595, 0.45, 0.385, 0.5)
 LR_RECT = (0.595, 0.125, 0.385, 0.17)
-CONTOUR_SLOT = (0.0, 0.0, 0.49, 1.0)       # (left, bottom, right, top): all the contour panel may paint
-GRID = 61                                  # contour grid per side (coarse: contours are ellipses)
-LEVELS = 2.0 ** np.arange(-10, 3)          # contour levels: loss gap as a multiple of the start's gap
+CONTOUR_SLOT = (0.0, 0.0, 0.49, 1.0)  # (left, bottom, right, top): all the contour panel may paint
+GRID = 61  # contour grid per side (coarse: contours are ellipses)
+LEVELS = 2.0 ** np.arange(-10, 3)  # contour levels: loss gap as a multiple of the start's gap
 
 # How a run ended, in the words of the lesson (from helpers.descent.verdict).
 OUTCOMES = {
@@ -106,18 +114,28 @@ class FeatureScalingExplorer(Explorer):
     :attr:`outcome` and :attr:`readout_lines` describe what is shown.
     """
 
-    alt_text = ("Feature-scaling explorer. Left: contour ellipses of the linear-regression loss over the "
-                "two weights w1 and w2, drawn at equal scale, with the path of gradient descent from "
-                "w = (0, 0) (black square) to its end point (circle) and the minimum (star). Scaling "
-                "feature 2 away from 1 stretches the ellipses into a narrow valley. Top right: the loss "
-                "minus its lowest value at every step, on a log scale. Bottom right: a log axis of "
-                "learning rates with the stable range below 2/λmax shaded green, the best fixed rate "
-                "dotted and the current learning rate as a vertical line. The readout above the figure "
-                "gives the Hessian eigenvalues, the condition number, the largest stable learning rate, "
-                "the current one and whether the run converged, is slow or diverged.")
+    alt_text = (
+        "Feature-scaling explorer. Left: contour ellipses of the linear-regression loss over the "
+        "two weights w1 and w2, drawn at equal scale, with the path of gradient descent from "
+        "w = (0, 0) (black square) to its end point (circle) and the minimum (star). Scaling "
+        "feature 2 away from 1 stretches the ellipses into a narrow valley. Top right: the loss "
+        "minus its lowest value at every step, on a log scale. Bottom right: a log axis of "
+        "learning rates with the stable range below 2/λmax shaded green, the best fixed rate "
+        "dotted and the current learning rate as a vertical line. The readout above the figure "
+        "gives the Hessian eigenvalues, the condition number, the largest stable learning rate, "
+        "the current one and whether the run converged, is slow or diverged."
+    )
 
-    def __init__(self, scale: float = 1.0, lr: float = 0.1, steps: int = 50, standardized: bool = False,
-                 n: int = 100, seed: int = 1, data=None):
+    def __init__(
+        self,
+        scale: float = 1.0,
+        lr: float = 0.1,
+        steps: int = 50,
+        standardized: bool = False,
+        n: int = 100,
+        seed: int = 1,
+        data=None,
+    ):
         if data is None:
             X, y, _ = regression_data(n=n, d=2, noise=0.1, seed=seed)
         else:
@@ -129,20 +147,57 @@ class FeatureScalingExplorer(Explorer):
         self.X_base, self.y = X - X.mean(axis=0), y - y.mean()
         super().__init__(figsize=(8.0, 3.9))
         self._build_figure()
-        self._suspend = True          # build the controls without one refresh per control
-        self.scale_slider = self.add_control("scale", widgets.FloatLogSlider(
-            value=scale, base=10, min=SCALE_MIN_EXP, max=SCALE_MAX_EXP, step=0.1,
-            description="scale of x2", readout_format=".3g", continuous_update=True,
-            style={"description_width": "initial"}, layout={"width": "330px"}))
-        self.standardize_box = self.add_control("standardized", widgets.Checkbox(
-            value=standardized, description="standardize the features", indent=False,
-            layout={"width": "210px"}))
-        self.lr_slider = self.add_control("lr", widgets.FloatLogSlider(
-            value=lr, base=10, min=LR_MIN_EXP, max=LR_MAX_EXP, step=0.05, description="lr",
-            readout_format=".3g", continuous_update=True, layout={"width": "330px"}))
-        self.steps_slider = self.add_control("steps", widgets.IntSlider(
-            value=steps, min=1, max=MAX_STEPS, step=1, description="steps", continuous_update=True,
-            layout={"width": "300px"}))
+        self._suspend = True  # build the controls without one refresh per control
+        self.scale_slider = self.add_control(
+            "scale",
+            widgets.FloatLogSlider(
+                value=scale,
+                base=10,
+                min=SCALE_MIN_EXP,
+                max=SCALE_MAX_EXP,
+                step=0.1,
+                description="scale of x2",
+                readout_format=".3g",
+                continuous_update=True,
+                style={"description_width": "initial"},
+                layout={"width": "330px"},
+            ),
+        )
+        self.standardize_box = self.add_control(
+            "standardized",
+            widgets.Checkbox(
+                value=standardized,
+                description="standardize the features",
+                indent=False,
+                layout={"width": "210px"},
+            ),
+        )
+        self.lr_slider = self.add_control(
+            "lr",
+            widgets.FloatLogSlider(
+                value=lr,
+                base=10,
+                min=LR_MIN_EXP,
+                max=LR_MAX_EXP,
+                step=0.05,
+                description="lr",
+                readout_format=".3g",
+                continuous_update=True,
+                layout={"width": "330px"},
+            ),
+        )
+        self.steps_slider = self.add_control(
+            "steps",
+            widgets.IntSlider(
+                value=steps,
+                min=1,
+                max=MAX_STEPS,
+                step=1,
+                description="steps",
+                continuous_update=True,
+                layout={"width": "300px"},
+            ),
+        )
         self._suspend = False
         self._shown_data = None
         self.run: DescentRun | None = None
@@ -162,13 +217,31 @@ class FeatureScalingExplorer(Explorer):
             self.ax_lr = fig.add_axes(LR_RECT)
         ax, ax_loss, ax_lr = self.ax, self.ax_loss, self.ax_lr
         self._contour = None
-        (self.path_line,) = ax.plot([], [], "-o", color=COLORS["path"], markersize=2.5, linewidth=1.4,
-                                    label="gradient descent")
-        (self.start_point,) = ax.plot([0.0], [0.0], "s", color=COLORS["point"], markersize=7, label="start")
-        (self.end_point,) = ax.plot([], [], "o", color=PALETTE["yellow"], markeredgecolor="black",
-                                    markersize=7, label="end")
-        (self.minimum_point,) = ax.plot([], [], "*", color=PALETTE["sky"], markeredgecolor="black",
-                                        markersize=12, label="minimum", zorder=4)
+        (self.path_line,) = ax.plot(
+            [],
+            [],
+            "-o",
+            color=COLORS["path"],
+            markersize=2.5,
+            linewidth=1.4,
+            label="gradient descent",
+        )
+        (self.start_point,) = ax.plot(
+            [0.0], [0.0], "s", color=COLORS["point"], markersize=7, label="start"
+        )
+        (self.end_point,) = ax.plot(
+            [], [], "o", color=PALETTE["yellow"], markeredgecolor="black", markersize=7, label="end"
+        )
+        (self.minimum_point,) = ax.plot(
+            [],
+            [],
+            "*",
+            color=PALETTE["sky"],
+            markeredgecolor="black",
+            markersize=12,
+            label="minimum",
+            zorder=4,
+        )
         ax.set_aspect("equal", adjustable="box")
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.yaxis.set_major_locator(MaxNLocator(5))
@@ -179,7 +252,7 @@ class FeatureScalingExplorer(Explorer):
         ax_loss.set_yscale("log")
         ax_loss.set_ylim(LOSS_FLOOR, LOSS_CEILING)
         ax_loss.set_yticks([1e-10, 1e-6, 1e-2, 1e2, 1e6])
-        ax_loss.yaxis.set_minor_locator(NullLocator())   # minor log ticks: 100+ artists per draw
+        ax_loss.yaxis.set_minor_locator(NullLocator())  # minor log ticks: 100+ artists per draw
         ax_loss.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
         ax_loss.set_xlim(0, MAX_STEPS)
         ax_loss.set_xlabel("step")
@@ -189,7 +262,7 @@ class FeatureScalingExplorer(Explorer):
         # repainted with the contour panel, so a learning-rate move blits just the lr line.
         ax_lr.set_xscale("log")
         ax_lr.set_xlim(*LR_AXIS)
-        ax_lr.set_xticks(10.0 ** np.arange(-6, 2))      # 10⁻⁶ ... 10¹
+        ax_lr.set_xticks(10.0 ** np.arange(-6, 2))  # 10⁻⁶ ... 10¹
         ax_lr.xaxis.set_minor_locator(NullLocator())
         ax_lr.xaxis.set_major_formatter(FuncFormatter(_power_of_ten))
         ax_lr.set_ylim(0, 1)
@@ -197,23 +270,44 @@ class FeatureScalingExplorer(Explorer):
         ax_lr.grid(False)
         ax_lr.set_xlabel("learning rate lr (log scale)")
         label_box = {"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1}
-        self.stable_span = ax_lr.axvspan(LR_AXIS[0], 1.0, color=COLORS["gradient"], alpha=0.3, linewidth=0)
-        self.unstable_span = ax_lr.axvspan(1.0, LR_AXIS[1], color=COLORS["tangent"], alpha=0.12, linewidth=0)
-        self.max_lr_line = ax_lr.axvline(1.0, color=COLORS["gradient"], linestyle="--", linewidth=1.5)
+        self.stable_span = ax_lr.axvspan(
+            LR_AXIS[0], 1.0, color=COLORS["gradient"], alpha=0.3, linewidth=0
+        )
+        self.unstable_span = ax_lr.axvspan(
+            1.0, LR_AXIS[1], color=COLORS["tangent"], alpha=0.12, linewidth=0
+        )
+        self.max_lr_line = ax_lr.axvline(
+            1.0, color=COLORS["gradient"], linestyle="--", linewidth=1.5
+        )
         self.best_lr_line = ax_lr.axvline(0.5, color=COLORS["secant"], linestyle=":", linewidth=2)
-        label = {"fontsize": 8, "bbox": label_box, "clip_on": True}   # nothing paints outside the strip
+        label = {
+            "fontsize": 8,
+            "bbox": label_box,
+            "clip_on": True,
+        }  # nothing paints outside the strip
         self.max_lr_label = ax_lr.text(1.0, 0.95, "", va="top", color="black", **label)
-        self.best_lr_label = ax_lr.text(0.5, 0.1, "best ", va="bottom", ha="right", color=COLORS["secant"],
-                                        **label)
-        self.diverges_label = ax_lr.text(1.3, 0.1, "diverges", va="bottom", ha="left", color=COLORS["tangent"],
-                                         **label)
-        stable_label = ax_lr.text(LR_AXIS[0] * 1.4, 0.1, "stable", va="bottom", ha="left", color="black",
-                                  **label)
-        self._lr_static = [self.stable_span, self.unstable_span, self.max_lr_line, self.best_lr_line,
-                           self.max_lr_label, self.best_lr_label, self.diverges_label, stable_label]
+        self.best_lr_label = ax_lr.text(
+            0.5, 0.1, "best ", va="bottom", ha="right", color=COLORS["secant"], **label
+        )
+        self.diverges_label = ax_lr.text(
+            1.3, 0.1, "diverges", va="bottom", ha="left", color=COLORS["tangent"], **label
+        )
+        stable_label = ax_lr.text(
+            LR_AXIS[0] * 1.4, 0.1, "stable", va="bottom", ha="left", color="black", **label
+        )
+        self._lr_static = [
+            self.stable_span,
+            self.unstable_span,
+            self.max_lr_line,
+            self.best_lr_line,
+            self.max_lr_label,
+            self.best_lr_label,
+            self.diverges_label,
+            stable_label,
+        ]
         self.lr_line = ax_lr.axvline(0.1, ymax=0.72, color=COLORS["path"], linewidth=2.5)
         self.animate(self.path_line, self.start_point, self.end_point, self.loss_line, self.lr_line)
-        self._stale_panels = False    # new data drawn into the artists, not yet into the background
+        self._stale_panels = False  # new data drawn into the artists, not yet into the background
 
     def _data_key(self, scale: float, standardized: bool):
         """What the model sees: under standardisation, the scale makes no difference."""
@@ -227,7 +321,7 @@ class FeatureScalingExplorer(Explorer):
         n = len(self.y)
         self.X_used = X
         self.hessian = 2.0 / n * X.T @ X
-        self._b = 2.0 / n * X.T @ self.y              # gradient = H w - b
+        self._b = 2.0 / n * X.T @ self.y  # gradient = H w - b
         self.stability: Stability = quadratic_stability(self.hessian)
         lams = self.stability.eigenvalues
         self.condition_number = float(lams.max() / lams.min())
@@ -252,15 +346,18 @@ class FeatureScalingExplorer(Explorer):
         WX, WY = np.meshgrid(np.linspace(low[0], high[0], GRID), np.linspace(low[1], high[1], GRID))
         DX, DY = WX - self.w_best[0], WY - self.w_best[1]
         h = self.hessian
-        gap = 0.5 * (h[0, 0] * DX**2 + 2 * h[0, 1] * DX * DY + h[1, 1] * DY**2)   # exact: L is quadratic
+        gap = 0.5 * (
+            h[0, 0] * DX**2 + 2 * h[0, 1] * DX * DY + h[1, 1] * DY**2
+        )  # exact: L is quadratic
         # Filled log-spaced levels (each ellipse sqrt(2) times the size of the one inside it),
         # coloured evenly by drawing log10 of the loss gap.
         start_gap = self.loss(np.zeros(2)) - self.lowest_loss
         log_gap = np.log10(np.maximum(gap, start_gap * LEVELS[0] * 1e-3))
         top = max(float(log_gap.max()), np.log10(start_gap * LEVELS[-1])) + 1e-6
         levels = np.concatenate([[log_gap.min() - 1e-6], np.log10(start_gap * LEVELS), [top]])
-        self._contour = ax.contourf(WX, WY, log_gap, levels=np.unique(np.minimum(levels, top)),
-                                    cmap="cividis", alpha=0.85)
+        self._contour = ax.contourf(
+            WX, WY, log_gap, levels=np.unique(np.minimum(levels, top)), cmap="cividis", alpha=0.85
+        )
         ax.set_xlim(low[0], high[0])
         ax.set_ylim(low[1], high[1])
         self.minimum_point.set_data([self.w_best[0]], [self.w_best[1]])
@@ -275,15 +372,16 @@ class FeatureScalingExplorer(Explorer):
         self.unstable_span.set_bounds(max_lr, 0.0, high - max_lr, 1.0)
         self.max_lr_line.set_xdata([max_lr, max_lr])
         self.best_lr_line.set_xdata([best_lr, best_lr])
-        room_left = max_lr / low > 3e3          # the label fits to the left of the boundary
-        self.max_lr_label.set_text(("2/λmax = " + _fmt(max_lr) + " ") if room_left
-                                   else (" 2/λmax = " + _fmt(max_lr)))
+        room_left = max_lr / low > 3e3  # the label fits to the left of the boundary
+        self.max_lr_label.set_text(
+            ("2/λmax = " + _fmt(max_lr) + " ") if room_left else (" 2/λmax = " + _fmt(max_lr))
+        )
         self.max_lr_label.set_x(max_lr)
         self.max_lr_label.set_horizontalalignment("right" if room_left else "left")
-        self.best_lr_line.set_visible(max_lr / best_lr > 1.3)     # else it sits on the boundary
+        self.best_lr_line.set_visible(max_lr / best_lr > 1.3)  # else it sits on the boundary
         self.best_lr_label.set_visible(max_lr / best_lr > 1.3)
         self.best_lr_label.set_x(best_lr)
-        near_edge = max_lr * 30 > high           # too little room right of the boundary
+        near_edge = max_lr * 30 > high  # too little room right of the boundary
         self.diverges_label.set_x(high / 1.1 if near_edge else max_lr * 1.3)
         self.diverges_label.set_horizontalalignment("right" if near_edge else "left")
 
@@ -294,13 +392,18 @@ class FeatureScalingExplorer(Explorer):
         cheaper than a full draw; the loss panel's static content never changes."""
         canvas = self.fig.canvas
         deferred = self._displayed and getattr(canvas, "syncing_data_url", False)
-        if self._stale_panels and not deferred and not self._full_draw_needed and self._background is not None:
+        if (
+            self._stale_panels
+            and not deferred
+            and not self._full_draw_needed
+            and self._background is not None
+        ):
             self._repaint_panels()
             self._stale_panels = False
-        super().render()                    # otherwise this, or the browser's, full draw paints them
+        super().render()  # otherwise this, or the browser's, full draw paints them
 
     def _on_full_draw(self, event) -> None:
-        self._stale_panels = False          # any full draw (ours or the browser's) painted the new data
+        self._stale_panels = False  # any full draw (ours or the browser's) painted the new data
         super()._on_full_draw(event)
 
     def _repaint_panels(self) -> None:
@@ -313,15 +416,21 @@ class FeatureScalingExplorer(Explorer):
         renderer = canvas.get_renderer()
         canvas.restore_region(self._background)
         left, bottom, right, top = CONTOUR_SLOT
-        self._cover(Bbox.from_extents(left, bottom, right, top).transformed(self.fig.transFigure), renderer)
-        self.ax.draw(renderer)                      # Axes.draw skips the animated artists
+        self._cover(
+            Bbox.from_extents(left, bottom, right, top).transformed(self.fig.transFigure), renderer
+        )
+        self.ax.draw(renderer)  # Axes.draw skips the animated artists
         ax = self.ax_lr
         # The data area, its spines and the tick marks below it (the tick labels stay).
-        pt = self.fig.dpi / 72                      # pixels per point (2x on a high-DPI screen)
+        pt = self.fig.dpi / 72  # pixels per point (2x on a high-DPI screen)
         tick = matplotlib.rcParams["xtick.major.size"] + 1.0
         box = ax.bbox
-        self._cover(Bbox.from_extents(box.x0 - 2 * pt, box.y0 - tick * pt, box.x1 + 2 * pt, box.y1 + 1.5 * pt),
-                    renderer)
+        self._cover(
+            Bbox.from_extents(
+                box.x0 - 2 * pt, box.y0 - tick * pt, box.x1 + 2 * pt, box.y1 + 1.5 * pt
+            ),
+            renderer,
+        )
         ax.patch.draw(renderer)
         for artist in sorted(self._lr_static, key=lambda a: a.get_zorder()):
             artist.draw(renderer)
@@ -333,8 +442,15 @@ class FeatureScalingExplorer(Explorer):
 
     def _cover(self, bbox, renderer) -> None:
         """Paint a display-space box in the figure's background colour."""
-        cover = Rectangle((bbox.x0, bbox.y0), bbox.width, bbox.height, transform=None,
-                          facecolor=self.fig.get_facecolor(), edgecolor="none", antialiased=False)
+        cover = Rectangle(
+            (bbox.x0, bbox.y0),
+            bbox.width,
+            bbox.height,
+            transform=None,
+            facecolor=self.fig.get_facecolor(),
+            edgecolor="none",
+            antialiased=False,
+        )
         cover.set_figure(self.fig)
         cover.draw(renderer)
 
@@ -370,8 +486,11 @@ class FeatureScalingExplorer(Explorer):
     def _readout(self, scale: float, standardized: bool, lr: float, run: DescentRun) -> str:
         stab = self.stability
         lams = stab.eigenvalues
-        data = (f"feature 2 ×{scale:.3g}, then standardized" if standardized
-                else f"feature 2 ×{scale:.3g} (raw units)")
+        data = (
+            f"feature 2 ×{scale:.3g}, then standardized"
+            if standardized
+            else f"feature 2 ×{scale:.3g} (raw units)"
+        )
         factor = contraction_factor(lams, lr)
         state = "inside the stable range" if lr < stab.max_lr else "OUTSIDE the stable range"
         # Steps for the error to shrink 1000x at the best fixed rate: the slow direction's pace.
@@ -400,10 +519,14 @@ class FeatureScalingExplorer(Explorer):
         if lr < 0.25 * self.stability.max_lr:
             return "the loss is still falling; lr is well below the stable limit 2/λmax, a larger one would be faster"
         if steep > flat:
-            return (f"the loss is still falling; lr is close to 2/λmax, so the steep direction zig-zags and "
-                    f"its error shrinks only by the factor {_fmt_factor(steep)} per step")
-        return (f"the loss is still falling; along the flat direction (λmin) the error shrinks only by "
-                f"the factor {_fmt_factor(flat)} per step, since lr must stay below 2/λmax for the steep one")
+            return (
+                f"the loss is still falling; lr is close to 2/λmax, so the steep direction zig-zags and "
+                f"its error shrinks only by the factor {_fmt_factor(steep)} per step"
+            )
+        return (
+            f"the loss is still falling; along the flat direction (λmin) the error shrinks only by "
+            f"the factor {_fmt_factor(flat)} per step, since lr must stay below 2/λmax for the steep one"
+        )
 
     def refresh(self, render: bool = True) -> None:
         """As :meth:`Explorer.refresh`, with one readout line per statement."""
@@ -420,13 +543,20 @@ class FeatureScalingExplorer(Explorer):
         return "\n".join(self.readout_lines)
 
     # -- programmatic control (lessons, tests, benchmarks) --------------------------
-    def set(self, scale: float | None = None, standardized: bool | None = None, lr: float | None = None,
-            steps: int | None = None) -> str:
+    def set(
+        self,
+        scale: float | None = None,
+        standardized: bool | None = None,
+        lr: float | None = None,
+        steps: int | None = None,
+    ) -> str:
         """Change several controls at once, refresh once, return the readout text."""
         self._suspend = True
         try:
             if scale is not None:
-                self.scale_slider.value = float(np.clip(scale, 10**SCALE_MIN_EXP, 10**SCALE_MAX_EXP))
+                self.scale_slider.value = float(
+                    np.clip(scale, 10**SCALE_MIN_EXP, 10**SCALE_MAX_EXP)
+                )
             if standardized is not None:
                 self.standardize_box.value = bool(standardized)
             if lr is not None:
@@ -447,9 +577,15 @@ class FeatureScalingExplorer(Explorer):
         """
         explorer = cls(scale=10.0, lr=0.001, steps=50)
         explorer.widget
-        moves = [lambda v=v: setattr(explorer.lr_slider, "value", v)
-                 for v in 10.0 ** np.arange(-4.0, -1.69, 0.1)]
-        moves += [lambda v=v: setattr(explorer.steps_slider, "value", v) for v in (60, 80, 120, 200, 50)]
+        # step counts first, while the path is stable (a diverged path leaves the view,
+        # so more steps would change nothing on screen)
+        moves = [
+            lambda v=v: setattr(explorer.steps_slider, "value", v) for v in (60, 80, 120, 200, 50)
+        ]
+        moves += [
+            lambda v=v: setattr(explorer.lr_slider, "value", v)
+            for v in 10.0 ** np.arange(-4.0, -1.69, 0.1)
+        ]
         return explorer, moves
 
     @classmethod
@@ -457,6 +593,8 @@ class FeatureScalingExplorer(Explorer):
         """Scale moves: each one repaints the contour panel and the stable range (no full draw)."""
         explorer = cls(scale=1.0, lr=0.001, steps=50)
         explorer.widget
-        moves = [lambda v=v: setattr(explorer.scale_slider, "value", v)
-                 for v in 10.0 ** np.arange(-2.0, 2.01, 0.5)]
+        moves = [
+            lambda v=v: setattr(explorer.scale_slider, "value", v)
+            for v in 10.0 ** np.arange(-2.0, 2.01, 0.5)
+        ]
         return explorer, moves

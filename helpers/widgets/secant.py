@@ -6,6 +6,7 @@ axes, with a marker at the current h. For moderate h the error falls in step
 with h (the secant is a forward difference); for very small h floating-point
 round-off takes over, which is the V-shaped plot later in the lesson.
 """
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -29,10 +30,12 @@ class SecantExplorer(Explorer):
     secant slope, the true slope f'(x) and the error between them.
     """
 
-    alt_text = ("Left: the chosen curve with a dashed tangent line at x and a secant line "
-                "through x and x + h; as h shrinks the secant lines up with the tangent. "
-                "Right: log-log plot of the secant slope's error against h, with a dot at the "
-                "current h. The readout gives h, the secant slope, the true slope and the error.")
+    alt_text = (
+        "Left: the chosen curve with a dashed tangent line at x and a secant line "
+        "through x and x + h; as h shrinks the secant lines up with the tangent. "
+        "Right: log-log plot of the secant slope's error against h, with a dot at the "
+        "current h. The readout gives h, the secant slope, the true slope and the error."
+    )
 
     def __init__(self, function: str = "x^2", x: float = 1.0, h: float = 1.0, functions=None):
         super().__init__(figsize=(8.4, 3.6), ncols=2)
@@ -42,7 +45,9 @@ class SecantExplorer(Explorer):
         (self.curve,) = ax.plot([], [], color=COLORS["function"], label="f(x)")
         (self.tangent,) = ax.plot([], [], "--", color=COLORS["tangent"], label="tangent at x")
         (self.secant,) = ax.plot([], [], "-.", color=COLORS["secant"], label="secant")
-        (self.points,) = ax.plot([], [], "o", color=COLORS["secant"], markeredgecolor="black", zorder=5)
+        (self.points,) = ax.plot(
+            [], [], "o", color=COLORS["secant"], markeredgecolor="black", zorder=5
+        )
         ax.axhline(0, color="0.6", linewidth=0.8)
         ax.set_xlabel("x")
         ax.legend(loc="upper left", fontsize=8)
@@ -58,22 +63,62 @@ class SecantExplorer(Explorer):
         er.set_xlabel("step h (log scale)")
         er.set_ylabel("|secant slope - f'(x)|")
         er.set_title("error of the secant slope", fontsize=9)
-        er.text(0.03, 0.97, "round-off\ndominates", transform=er.transAxes, va="top", fontsize=8,
-                color="0.3")
-        er.text(0.97, 0.03, "truncation\ndominates", transform=er.transAxes, ha="right",
-                va="bottom", fontsize=8, color="0.3")
+        er.text(
+            0.03,
+            0.97,
+            "round-off\ndominates",
+            transform=er.transAxes,
+            va="top",
+            fontsize=8,
+            color="0.3",
+        )
+        er.text(
+            0.97,
+            0.03,
+            "truncation\ndominates",
+            transform=er.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color="0.3",
+        )
 
         self.animate(self.tangent, self.secant, self.points, self.error_curve, self.error_marker)
 
-        self.function_choice = self.add_control("function", widgets.Dropdown(
-            options=list(self.functions), value=function, description="f(x) =",
-            layout={"width": "180px"}))
-        self.x_slider = self.add_control("x", widgets.FloatSlider(
-            value=x, min=-3.0, max=3.0, step=0.05, description="x", readout_format=".2f",
-            layout={"width": "300px"}))
-        self.h_slider = self.add_control("h", widgets.FloatLogSlider(
-            value=h, base=10, min=H_EXPONENTS[0], max=H_EXPONENTS[1], step=0.1,
-            description="h", readout_format=".1e", layout={"width": "360px"}))
+        self.function_choice = self.add_control(
+            "function",
+            widgets.Dropdown(
+                options=list(self.functions),
+                value=function,
+                description="f(x) =",
+                layout={"width": "180px"},
+            ),
+        )
+        self.x_slider = self.add_control(
+            "x",
+            widgets.FloatSlider(
+                value=x,
+                min=-3.0,
+                max=3.0,
+                step=0.05,
+                description="x",
+                readout_format=".2f",
+                layout={"width": "300px"},
+            ),
+        )
+        self.h_slider = self.add_control(
+            "h",
+            widgets.FloatLogSlider(
+                value=h,
+                base=10,
+                min=H_EXPONENTS[0],
+                max=H_EXPONENTS[1],
+                step=0.1,
+                description="h",
+                readout_format=".1e",
+                layout={"width": "360px"},
+            ),
+        )
         self._shown = None
         self.readout_text = ""
         self._errors_for = None
@@ -108,8 +153,10 @@ class SecantExplorer(Explorer):
         exact = float(fn.df(x))
         error = abs(slope - exact)
         self.error_marker.set_data([h], [max(error, ERROR_FLOOR)])
-        self.readout_text = (f"h = {h:.1e} · secant slope = {slope:.6f} · true slope f'(x) = {exact:.6f}"
-                             f" · error = {error:.1e}")
+        self.readout_text = (
+            f"h = {h:.1e} · secant slope = {slope:.6f} · true slope f'(x) = {exact:.6f}"
+            f" · error = {error:.1e}"
+        )
         return self.readout_text
 
     # Convenience for lessons and tests
@@ -121,6 +168,6 @@ class SecantExplorer(Explorer):
         """An explorer and one callable per user move: shrinking h, then moving x."""
         explorer = cls(function="x^2", x=1.0, h=1.0)
         explorer.refresh()
-        moves = [lambda e=e: explorer.set_h(10.0 ** e) for e in np.arange(-0.5, -8.01, -0.5)]
+        moves = [lambda e=e: explorer.set_h(10.0**e) for e in np.arange(-0.5, -8.01, -0.5)]
         moves += [lambda v=v: setattr(explorer.x_slider, "value", v) for v in (1.5, 2.0, -1.0, 0.5)]
         return explorer, moves

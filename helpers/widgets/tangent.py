@@ -1,4 +1,5 @@
 """The tangent explorer of lesson 01: move x, see the tangent line and its slope."""
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -34,8 +35,10 @@ class TangentExplorer(Explorer):
     ``x · f(x) · slope``. Keyboard: focus the slider, then arrow keys.
     """
 
-    alt_text = ("Graph of the chosen function with a dashed tangent line touching it at the "
-                "point x chosen by the slider; the readout above gives x, f(x) and the slope.")
+    alt_text = (
+        "Graph of the chosen function with a dashed tangent line touching it at the "
+        "point x chosen by the slider; the readout above gives x, f(x) and the slope."
+    )
 
     def __init__(self, function: str = "x^2", x: float = 1.0, functions=None):
         super().__init__(figsize=(6, 3.6))
@@ -48,19 +51,37 @@ class TangentExplorer(Explorer):
         ax.axhline(0, color="0.6", linewidth=0.8)
         ax.legend(loc="upper left")
         ax.set_xlabel("x")
-        self.function_choice = self.add_control("function", widgets.Dropdown(
-            options=list(self.functions), value=function, description="f(x) =",
-            layout={"width": "180px"}))
-        self.x_slider = self.add_control("x", widgets.FloatSlider(
-            value=x, min=-3.0, max=3.0, step=0.05, description="x", continuous_update=True,
-            readout_format=".2f", layout={"width": "360px"}))
+        self.function_choice = self.add_control(
+            "function",
+            widgets.Dropdown(
+                options=list(self.functions),
+                value=function,
+                description="f(x) =",
+                layout={"width": "180px"},
+            ),
+        )
+        self.x_slider = self.add_control(
+            "x",
+            widgets.FloatSlider(
+                value=x,
+                min=-3.0,
+                max=3.0,
+                step=0.05,
+                description="x",
+                continuous_update=True,
+                readout_format=".2f",
+                layout={"width": "360px"},
+            ),
+        )
         self._shown = None
         self.readout_text = ""
 
     def _show_function(self, name: str) -> None:
         """Redraw the curve and rescale (only when the function changes)."""
         fn = self.functions[name]
-        show_function(self.ax, self.curve, self.x_slider, fn, title=f"f(x) = {fn.name}   ({fn.note})")
+        show_function(
+            self.ax, self.curve, self.x_slider, fn, title=f"f(x) = {fn.name}   ({fn.note})"
+        )
         self._shown = name
         self.invalidate()
 
@@ -72,8 +93,10 @@ class TangentExplorer(Explorer):
         self.tangent.set_data(xs, ys)
         y, slope = float(fn.f(x)), float(fn.df(x))
         self.point.set_data([x], [y])
-        self.readout_text = (f"x = {x:.2f} · f(x) = {y:.3f} · slope f'(x) = {slope:.3f} "
-                             f"({slope_meaning(function, x, slope)})")
+        self.readout_text = (
+            f"x = {x:.2f} · f(x) = {y:.3f} · slope f'(x) = {slope:.3f} "
+            f"({slope_meaning(function, x, slope)})"
+        )
         return self.readout_text
 
     # Convenience for lessons and tests

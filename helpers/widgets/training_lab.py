@@ -6,6 +6,7 @@ parameters per step, and the readout the diagnosis that
 :func:`helpers.failures.diagnose` reads from those symptoms. A *scenario*
 preset sets up each failure (and each fix); every control can then be changed.
 """
+
 from __future__ import annotations
 
 import html
@@ -19,8 +20,16 @@ from helpers.failures import PROBLEMS, diagnose, train
 from helpers.plotting import COLORS
 from helpers.widgets.base import Explorer, figure_box
 
-DEFAULTS = dict(problem="elongated bowl", lr=0.1, num_steps=60, dtype="float64", flip_sign=False,
-                forget_zero_grad=False, tiny_fd_step=False, clip=False)
+DEFAULTS = dict(
+    problem="elongated bowl",
+    lr=0.1,
+    num_steps=60,
+    dtype="float64",
+    flip_sign=False,
+    forget_zero_grad=False,
+    tiny_fd_step=False,
+    clip=False,
+)
 
 # scenario -> the settings that differ from DEFAULTS
 SCENARIOS = {
@@ -40,8 +49,29 @@ SCENARIOS = {
 
 # The learning-rate slider's stops: exact values (a log slider would snap 0.4 to 0.398), dense
 # around the stability limit 1/3 of the elongated bowl.
-LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.32, 0.33, 0.34,
-                  0.35, 0.4, 0.45, 0.5, 0.6, 0.8, 1.0)
+LEARNING_RATES = (
+    0.001,
+    0.002,
+    0.005,
+    0.01,
+    0.02,
+    0.05,
+    0.1,
+    0.15,
+    0.2,
+    0.25,
+    0.3,
+    0.32,
+    0.33,
+    0.34,
+    0.35,
+    0.4,
+    0.45,
+    0.5,
+    0.6,
+    0.8,
+    1.0,
+)
 TINY_H = 1e-15
 STEP_LADDER = (10, 20, 50, 100, 200, 500, 1000, 2000, 2500)
 
@@ -66,8 +96,12 @@ def _settle(current, wanted):
 
     Fewer limit changes mean fewer full redraws: a slider move then only moves lines.
     """
-    if current is not None and current[0] <= wanted[0] and current[1] >= wanted[1] \
-            and current[1] - current[0] <= 3 * (wanted[1] - wanted[0]) + 20:
+    if (
+        current is not None
+        and current[0] <= wanted[0]
+        and current[1] >= wanted[1]
+        and current[1] - current[0] <= 3 * (wanted[1] - wanted[0]) + 20
+    ):
         return current
     return wanted
 
@@ -89,10 +123,12 @@ class TrainingLab(Explorer):
     drop-downs; space toggles a check box.
     """
 
-    alt_text = ("Two panels. Left: the training loss at each step on a logarithmic scale, with dashed "
-                "vertical lines where the loss first becomes inf and NaN. Right: two parameters at each "
-                "step on a symmetric logarithmic scale, so oscillation shows as a zig-zag across zero and "
-                "a one-way drift as a climbing curve. The readout above names the diagnosis.")
+    alt_text = (
+        "Two panels. Left: the training loss at each step on a logarithmic scale, with dashed "
+        "vertical lines where the loss first becomes inf and NaN. Right: two parameters at each "
+        "step on a symmetric logarithmic scale, so oscillation shows as a zig-zag across zero and "
+        "a one-way drift as a climbing curve. The readout above names the diagnosis."
+    )
 
     def __init__(self, scenario: str = "learning rate too large"):
         super().__init__(figsize=(7.6, 3.1), ncols=2)
@@ -103,9 +139,15 @@ class TrainingLab(Explorer):
         self.loss_ax, self.param_ax = self.ax
         colors = (COLORS["function"], COLORS["tangent"])
         (self.loss_line,) = self.loss_ax.plot([], [], color=COLORS["loss"], label="loss")
-        self.param_lines = [self.param_ax.plot([], [], color=c, lw=1.5, label=" ")[0] for c in colors]
-        self.inf_marks = [ax.axvline(np.nan, color=COLORS["reference"], ls="--", lw=1) for ax in self.ax]
-        self.nan_marks = [ax.axvline(np.nan, color=COLORS["point"], ls=":", lw=1.5) for ax in self.ax]
+        self.param_lines = [
+            self.param_ax.plot([], [], color=c, lw=1.5, label=" ")[0] for c in colors
+        ]
+        self.inf_marks = [
+            ax.axvline(np.nan, color=COLORS["reference"], ls="--", lw=1) for ax in self.ax
+        ]
+        self.nan_marks = [
+            ax.axvline(np.nan, color=COLORS["point"], ls=":", lw=1.5) for ax in self.ax
+        ]
         self.animate(self.loss_line, *self.param_lines, *self.inf_marks, *self.nan_marks)
         self.loss_ax.set_yscale("log")
         self.loss_ax.set_xlabel("step")
@@ -122,24 +164,59 @@ class TrainingLab(Explorer):
         self.findings = []
         self.details = widgets.HTML(layout={"min_height": "3em"})
 
-        self.scenario = widgets.Dropdown(options=list(SCENARIOS), value=scenario, description="scenario",
-                                         layout={"width": "360px"})
+        self.scenario = widgets.Dropdown(
+            options=list(SCENARIOS),
+            value=scenario,
+            description="scenario",
+            layout={"width": "360px"},
+        )
         self.scenario.observe(lambda change: self.apply_scenario(change["new"]), names="value")
-        self.problem = self.add_control("problem", widgets.Dropdown(
-            options=list(PROBLEMS), description="problem", layout={"width": "260px"}))
-        self.lr = self.add_control("lr", widgets.SelectionSlider(
-            options=LEARNING_RATES, value=0.1, description="lr", layout={"width": "340px"}))
-        self.num_steps = self.add_control("num_steps", widgets.IntSlider(
-            value=60, min=10, max=2500, step=10, description="num_steps", layout={"width": "340px"}))
-        self.dtype = self.add_control("dtype", widgets.Dropdown(
-            options=["float64", "float32", "int64"], description="w.dtype", layout={"width": "200px"}))
-        toggles = [("flip_sign", "sign flip: w + lr·grad"),
-                   ("forget_zero_grad", "forget zero_grad"),
-                   ("tiny_fd_step", f"finite differences, h = {TINY_H:g}"),
-                   ("clip", "clip gradient norm at 1")]
-        self.toggles = {name: self.add_control(name, widgets.Checkbox(value=False, description=text, indent=False,
-                                                                       layout={"width": "auto"}))
-                        for name, text in toggles}
+        self.problem = self.add_control(
+            "problem",
+            widgets.Dropdown(
+                options=list(PROBLEMS), description="problem", layout={"width": "260px"}
+            ),
+        )
+        self.lr = self.add_control(
+            "lr",
+            widgets.SelectionSlider(
+                options=LEARNING_RATES, value=0.1, description="lr", layout={"width": "340px"}
+            ),
+        )
+        self.num_steps = self.add_control(
+            "num_steps",
+            widgets.IntSlider(
+                value=60,
+                min=10,
+                max=2500,
+                step=10,
+                description="num_steps",
+                layout={"width": "340px"},
+            ),
+        )
+        self.dtype = self.add_control(
+            "dtype",
+            widgets.Dropdown(
+                options=["float64", "float32", "int64"],
+                description="w.dtype",
+                layout={"width": "200px"},
+            ),
+        )
+        toggles = [
+            ("flip_sign", "sign flip: w + lr·grad"),
+            ("forget_zero_grad", "forget zero_grad"),
+            ("tiny_fd_step", f"finite differences, h = {TINY_H:g}"),
+            ("clip", "clip gradient norm at 1"),
+        ]
+        self.toggles = {
+            name: self.add_control(
+                name,
+                widgets.Checkbox(
+                    value=False, description=text, indent=False, layout={"width": "auto"}
+                ),
+            )
+            for name, text in toggles
+        }
         self.apply_scenario(scenario, refresh=False)
 
     # -- presets -------------------------------------------------------------
@@ -196,10 +273,19 @@ class TrainingLab(Explorer):
         self.param_ax.set_title(f"parameters ({self.run.problem.name})", fontsize=9)
         self.invalidate()
 
-    def update(self, problem, lr, num_steps, dtype, flip_sign, forget_zero_grad, tiny_fd_step, clip) -> str:
-        self.run = run = train(problem, lr, num_steps, flip_sign=flip_sign, zero_grad=not forget_zero_grad,
-                               dtype=dtype, fd_step=TINY_H if tiny_fd_step else None,
-                               clip_norm=1.0 if clip else None)
+    def update(
+        self, problem, lr, num_steps, dtype, flip_sign, forget_zero_grad, tiny_fd_step, clip
+    ) -> str:
+        self.run = run = train(
+            problem,
+            lr,
+            num_steps,
+            flip_sign=flip_sign,
+            zero_grad=not forget_zero_grad,
+            dtype=dtype,
+            fd_step=TINY_H if tiny_fd_step else None,
+            clip_norm=1.0 if clip else None,
+        )
         self.findings = diagnose(run)
         steps = np.arange(len(run.losses))
         traced = run.problem.traced
@@ -220,22 +306,32 @@ class TrainingLab(Explorer):
         return text
 
     def _details_html(self) -> str:
-        items = "".join(f"<li><b>{html.escape(f.name)}</b>: {html.escape(f.symptom)}"
-                        + (f" <i>Fix:</i> {html.escape(f.fix)}" if f.fix else "") + "</li>"
-                        for f in self.findings)
-        return (f'<div class="course-diagnosis"><b>Diagnosis</b> '
-                f"({html.escape(self.run.problem.description)})<ul>{items}</ul></div>")
+        items = "".join(
+            f"<li><b>{html.escape(f.name)}</b>: {html.escape(f.symptom)}"
+            + (f" <i>Fix:</i> {html.escape(f.fix)}" if f.fix else "")
+            + "</li>"
+            for f in self.findings
+        )
+        return (
+            f'<div class="course-diagnosis"><b>Diagnosis</b> '
+            f"({html.escape(self.run.problem.description)})<ul>{items}</ul></div>"
+        )
 
     @property
     def widget(self) -> widgets.Widget:
         if self._widget is None:
             self.refresh(render=False)  # the browser's canvas asks for the first full draw itself
             row = {"flex_flow": "row wrap", "align_items": "center"}
-            self._widget = widgets.VBox([
-                widgets.HBox([self.scenario, self.problem, self.dtype], layout=row),
-                widgets.HBox([self.lr, self.num_steps], layout=row),
-                widgets.HBox(list(self.toggles.values()), layout=row),
-                self.readout, figure_box(self.fig), self.details])
+            self._widget = widgets.VBox(
+                [
+                    widgets.HBox([self.scenario, self.problem, self.dtype], layout=row),
+                    widgets.HBox([self.lr, self.num_steps], layout=row),
+                    widgets.HBox(list(self.toggles.values()), layout=row),
+                    self.readout,
+                    figure_box(self.fig),
+                    self.details,
+                ]
+            )
         return self._widget
 
     # -- benchmark -----------------------------------------------------------
@@ -246,12 +342,18 @@ class TrainingLab(Explorer):
         lab = cls("learning rate too large")
         lab.widget
         start = LEARNING_RATES.index(0.4)
-        stops = [LEARNING_RATES[start - i] for i in range(1, 8)]      # 0.35 ... 0.15
+        stops = [LEARNING_RATES[start - i] for i in range(1, 8)]  # 0.35 ... 0.15
         stops += stops[-2::-1] + [0.4, 0.45, 0.5, 0.45, 0.4]
         moves = [lambda v=v: setattr(lab.lr, "value", v) for v in stops]
-        moves += [lambda n=n: setattr(lab.num_steps, "value", n) for n in (70, 80, 90, 100, 90, 80, 70, 60)]
+        moves += [
+            lambda n=n: setattr(lab.num_steps, "value", n)
+            for n in (70, 80, 90, 100, 90, 80, 70, 60)
+        ]
         for name in ("flip_sign", "forget_zero_grad"):
             box = lab.toggles[name]
-            moves += [lambda box=box: setattr(box, "value", True), lambda box=box: setattr(box, "value", False)]
+            moves += [
+                lambda box=box: setattr(box, "value", True),
+                lambda box=box: setattr(box, "value", False),
+            ]
         moves.append(lambda: setattr(lab.scenario, "value", "sign flip"))
         return lab, moves

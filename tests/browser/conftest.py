@@ -3,6 +3,7 @@
 Skipped (with the reason) when /usr/bin/chromium is missing on a developer's
 machine; under CI (CI set) a missing browser is a failure, never a skip.
 """
+
 import os
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS, start_lab
 def _require_chromium():
     if Path(CHROMIUM).exists():
         return
-    reason = f"{CHROMIUM} not found: apt-get install chromium (Debian's package) to run browser tests"
+    reason = (
+        f"{CHROMIUM} not found: apt-get install chromium (Debian's package) to run browser tests"
+    )
     if os.environ.get("CI"):
         pytest.fail(reason + " — required under CI")
     pytest.skip(reason)
@@ -34,7 +37,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield chromium
         chromium.close()
 

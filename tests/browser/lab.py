@@ -4,6 +4,7 @@ Used by the browser tests and by benchmarks/browser_latency.py. The server runs
 on 127.0.0.1 in a temporary copy of lessons/ (so autosave never touches the
 repository), with JupyterLab's news pop-up switched off.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
 NOTIFICATION_SETTINGS = {"fetchNews": "false", "checkForUpdates": False}
 
 
@@ -51,20 +60,33 @@ def start_lab(workdir: Path, folders=("lessons",), timeout: float = 90) -> Lab:
     """Start JupyterLab on 127.0.0.1 serving copies of ``folders``; wait until it answers."""
     root = workdir / "course"
     for folder in folders:
-        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        shutil.copytree(
+            ROOT / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+        )
     settings = workdir / "lab-settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text(json.dumps(NOTIFICATION_SETTINGS))
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ,
-               JUPYTERLAB_SETTINGS_DIR=str(workdir / "lab-settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(workdir / "lab-workspaces"),
-               JUPYTER_RUNTIME_DIR=str(workdir / "runtime"),
-               COURSE_PROGRESS_FILE=str(workdir / "progress.json"))
+    env = dict(
+        os.environ,
+        JUPYTERLAB_SETTINGS_DIR=str(workdir / "lab-settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(workdir / "lab-workspaces"),
+        JUPYTER_RUNTIME_DIR=str(workdir / "runtime"),
+        COURSE_PROGRESS_FILE=str(workdir / "progress.json"),
+    )
     log = workdir / "jupyterlab.log"
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-               "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=False"]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True",
+        "--ServerApp.disable_check_xsrf=False",
+    ]
     if os.geteuid() == 0:
         command.append("--allow-root")
     process = subprocess.Popen(command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
@@ -89,7 +111,10 @@ def open_notebook(page, lab: Lab, path: str, timeout: float = 60_000) -> None:
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout)
     page.wait_for_function(
         "(path) => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-        " return !!(w && w.context && w.context.path === path); }", arg=path, timeout=timeout)
+        " return !!(w && w.context && w.context.path === path); }",
+        arg=path,
+        timeout=timeout,
+    )
     wait_kernel_idle(page, timeout)
 
 
@@ -110,12 +135,17 @@ def wait_kernel_idle(page, timeout: float = 60_000) -> None:
 def run_all(page, timeout: float = 120_000) -> None:
     """Run All Cells (the Run menu's command) and wait until every cell has run."""
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function("""() => {
+    page.wait_for_function(
+        """() => {
         const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
         return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-    }""", timeout=timeout)
+    }""",
+        timeout=timeout,
+    )
     wait_kernel_idle(page, timeout)
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'] .jp-RenderedText, .jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
+    errors = page.locator(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'] .jp-RenderedText, .jp-RenderedText[data-mime-type='application/vnd.jupyter.error']"
+    )
     if errors.count():
         raise AssertionError("a cell raised an error:\n" + errors.first.inner_text()[:2000])
 

@@ -1,13 +1,20 @@
 """Lesson 6's feature-scaling explorer in a real browser: keys move the scale of feature 2
 and the learning rate, Space ticks "standardize"; the readout and the figure change each time."""
-import re
-import time
 
-from tests.browser.lab import (canvas_png, figures, focus_slider_and_press, open_notebook, run_all,
-                               wait_for_value, wait_until_changed)
+import re
+
+from tests.browser.lab import (
+    canvas_png,
+    figures,
+    focus_slider_and_press,
+    open_notebook,
+    run_all,
+    wait_for_value,
+    wait_until_changed,
+)
 
 LESSON_6 = "lessons/06-vectorized-gradients.ipynb"
-SCALE, LR, STEPS = 0, 1, 2      # slider order in the explorer (the lesson's only sliders)
+SCALE, LR, STEPS = 0, 1, 2  # slider order in the explorer (the lesson's only sliders)
 
 
 def _readout(page) -> str:
@@ -37,7 +44,9 @@ def test_scaling_explorer_responds_to_keyboard(page, lab):
     # scale of feature 2: ten key presses of 0.1 decade -> x10; the same lr now diverges
     focus_slider_and_press(page, SCALE, "ArrowRight", times=10)
     scaled = wait_for_value(readout, lambda t: "feature 2 ×10 (raw units)" in t)
-    assert _max_lr(scaled) == 0.0122 and "OUTSIDE the stable range" in scaled and "diverged" in scaled
+    assert (
+        _max_lr(scaled) == 0.0122 and "OUTSIDE the stable range" in scaled and "diverged" in scaled
+    )
     png_scaled = wait_until_changed(lambda: canvas_png(page, 0), png)
     assert png_scaled != png
 
@@ -49,7 +58,7 @@ def test_scaling_explorer_responds_to_keyboard(page, lab):
     assert png_slow != png_scaled
 
     # standardize (Space on the check box): the condition number falls back to about 1
-    box = page.locator(".widget-checkbox input").first       # the lesson's only check box
+    box = page.locator(".widget-checkbox input").first  # the lesson's only check box
     box.scroll_into_view_if_needed()
     box.focus()
     page.keyboard.press("Space")

@@ -1,8 +1,16 @@
 """Lesson 8's training lab in a real browser: keyboard moves change the run, the readout and the figure."""
+
 import time
 
-from tests.browser.lab import (canvas_png, figures, focus_slider_and_press, open_notebook, readout_texts,
-                               run_all, wait_until_changed)
+from tests.browser.lab import (
+    canvas_png,
+    figures,
+    focus_slider_and_press,
+    open_notebook,
+    readout_texts,
+    run_all,
+    wait_until_changed,
+)
 
 LESSON_8 = "lessons/08-when-training-goes-wrong.ipynb"
 
@@ -22,8 +30,10 @@ def test_training_lab_responds_to_keyboard(page, lab):
     run_all(page)
     # JupyterLab renders cells lazily: bring the lab into view, then wait for its first readout
     page.locator(".course-readout").first.scroll_into_view_if_needed()
-    page.wait_for_function("() => document.querySelector('.course-readout').innerText.trim().length > 0",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('.course-readout').innerText.trim().length > 0",
+        timeout=30_000,
+    )
     figures(page).first.wait_for(timeout=30_000)
     before_text = readout_texts(page)[0]
     before_png = canvas_png(page, 0)

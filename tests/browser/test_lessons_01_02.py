@@ -1,9 +1,16 @@
 """Lessons 1 and 2 in a real browser: the secant explorer answers the keyboard,
 and a self-check box gives instant, explained feedback."""
+
 import re
 
-from tests.browser.lab import (canvas_png, figures, focus_slider_and_press, run_all, wait_kernel_idle,
-                               wait_until_changed)
+from tests.browser.lab import (
+    canvas_png,
+    figures,
+    focus_slider_and_press,
+    run_all,
+    wait_kernel_idle,
+    wait_until_changed,
+)
 
 LESSON_1 = "lessons/01-secant-to-tangent.ipynb"
 LESSON_2 = "lessons/02-derivative-rules.ipynb"
@@ -15,7 +22,9 @@ def _open_alone(page, lab, path: str, timeout: float = 60_000) -> None:
     """Open a notebook in an emptied workspace (``reset``), so that notebooks opened by
     earlier tests of the same JupyterLab session are not restored beside it."""
     page.goto(f"{lab.url}/lab/tree/{path}?token={lab.token}&reset")
-    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell", timeout=timeout)
+    page.wait_for_selector(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell", timeout=timeout
+    )
     wait_kernel_idle(page, timeout)
 
 
@@ -58,11 +67,17 @@ def test_lesson_2_self_check_gives_instant_feedback(page, lab):
 
     box.fill("4x^2")
     box.press("Enter")
-    page.wait_for_function("() => [...document.querySelectorAll('[role=status]')]"
-                           ".some(e => e.textContent.includes('forgot to multiply'))", timeout=15_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[role=status]')]"
+        ".some(e => e.textContent.includes('forgot to multiply'))",
+        timeout=15_000,
+    )
 
     box.fill("3*4*x^2")
     box.press("Enter")
-    page.wait_for_function("() => [...document.querySelectorAll('[role=status]')]"
-                           ".some(e => e.textContent.includes('Correct'))", timeout=15_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[role=status]')]"
+        ".some(e => e.textContent.includes('Correct'))",
+        timeout=15_000,
+    )
     assert feedback.first.inner_text().startswith("✓")

@@ -1,10 +1,18 @@
 """Lessons 03 and 04 in a real browser: run all, then drive each explorer with the keyboard
 and see its readout and its figure change."""
+
 import math
 import re
 
-from tests.browser.lab import (canvas_png, figures, focus_slider_and_press, readout_texts, run_all,
-                               wait_kernel_idle, wait_until_changed)
+from tests.browser.lab import (
+    canvas_png,
+    figures,
+    focus_slider_and_press,
+    readout_texts,
+    run_all,
+    wait_kernel_idle,
+    wait_until_changed,
+)
 
 LESSON_3 = "lessons/03-chain-rule.ipynb"
 LESSON_4 = "lessons/04-partial-derivatives-and-gradients.ipynb"
@@ -32,7 +40,9 @@ def _open_notebook_alone(page, lab, path: str, timeout: float = 60_000) -> None:
     name = path.rsplit("/", 1)[-1]
     page.wait_for_function(
         f"() => {{ const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-        f" return !!w && w.title.label === {name!r}; }}", timeout=timeout)
+        f" return !!w && w.title.label === {name!r}; }}",
+        timeout=timeout,
+    )
     wait_kernel_idle(page, timeout)
 
 

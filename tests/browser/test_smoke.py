@@ -1,9 +1,15 @@
 """The issue-2 smoke test: open lesson 1, run all, move the tangent explorer's
 slider with the keyboard, and see the readout and the figure change."""
-import pytest
 
-from tests.browser.lab import (canvas_png, figures, focus_slider_and_press, open_notebook,
-                               readout_texts, run_all, wait_until_changed)
+from tests.browser.lab import (
+    canvas_png,
+    figures,
+    focus_slider_and_press,
+    open_notebook,
+    readout_texts,
+    run_all,
+    wait_until_changed,
+)
 
 LESSON_1 = "lessons/01-secant-to-tangent.ipynb"
 
@@ -21,7 +27,9 @@ def test_tangent_explorer_responds_to_keyboard(page, lab):
 
     after_text = wait_until_changed(lambda: readout_texts(page)[0], before_text)
     assert after_text != before_text
-    assert float(after_text.split("x =")[1].split("·")[0]) > float(before_text.split("x =")[1].split("·")[0])
+    assert float(after_text.split("x =")[1].split("·")[0]) > float(
+        before_text.split("x =")[1].split("·")[0]
+    )
     after_png = wait_until_changed(lambda: canvas_png(page, 0), before_png)
     assert after_png != before_png, "the figure did not repaint after the slider moved"
 

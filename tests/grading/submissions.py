@@ -13,11 +13,11 @@ starts from the released exercise (what a student gets) and
 grade`` (in-process) or with stock ``nbgrader autograde`` and reads the scores
 back from the gradebook, with each failed test's feedback.
 """
+
 from __future__ import annotations
 
 import copy
 import json
-import re
 import shutil
 import tempfile
 import time
@@ -54,8 +54,9 @@ def released(assignment: str):
 
         with tempfile.TemporaryDirectory() as tmp:
             generate_student_version(assignment, Path(tmp))
-            _RELEASED[assignment] = nbformat.read(str(Path(tmp) / f"{assignment}.ipynb"),
-                                                  as_version=4)
+            _RELEASED[assignment] = nbformat.read(
+                str(Path(tmp) / f"{assignment}.ipynb"), as_version=4
+            )
     return copy.deepcopy(_RELEASED[assignment])
 
 
@@ -65,8 +66,11 @@ def solution_code(assignment: str) -> dict:
     for cell in source(assignment).cells:
         m = cell.metadata.get("nbgrader", {})
         if m.get("solution") and cell.cell_type == "code":
-            lines = [l for l in cell.source.splitlines()
-                     if "### BEGIN SOLUTION" not in l and "### END SOLUTION" not in l]
+            lines = [
+                line
+                for line in cell.source.splitlines()
+                if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line
+            ]
             out[m["grade_id"]] = "\n".join(lines)
     return out
 
@@ -141,9 +145,16 @@ def from_fixture(path: Path):
 
 
 # ------------------------------------------------------------ grading
-def grade_many(assignment: str, submissions: dict, *, stock: bool = False, jobs: int = 2,
-               course: Path | None = None, timeout_cell: int | None = None,
-               timeout_notebook: int | None = None) -> dict:
+def grade_many(
+    assignment: str,
+    submissions: dict,
+    *,
+    stock: bool = False,
+    jobs: int = 2,
+    course: Path | None = None,
+    timeout_cell: int | None = None,
+    timeout_notebook: int | None = None,
+) -> dict:
     """Grade ``{student: notebook}``; returns ``{student: result}``.
 
     A result has ``score``, ``max_score``, ``tests`` ({test id: score}),
@@ -158,7 +169,9 @@ def grade_many(assignment: str, submissions: dict, *, stock: bool = False, jobs:
             folder = course / "submitted" / student / assignment
             folder.mkdir(parents=True, exist_ok=True)
             if isinstance(nb, (str, bytes)):
-                (folder / f"{assignment}.ipynb").write_text(nb if isinstance(nb, str) else nb.decode())
+                (folder / f"{assignment}.ipynb").write_text(
+                    nb if isinstance(nb, str) else nb.decode()
+                )
             else:
                 nbformat.write(nb, str(folder / f"{assignment}.ipynb"))
         started = time.monotonic()
@@ -167,8 +180,10 @@ def grade_many(assignment: str, submissions: dict, *, stock: bool = False, jobs:
         else:
             graded = _grade_ours(assignment, course, jobs, timeout_cell, timeout_notebook)
         seconds = time.monotonic() - started
-        return {s: _read_result(assignment, course, s, graded.get(s, False), seconds)
-                for s in submissions}
+        return {
+            s: _read_result(assignment, course, s, graded.get(s, False), seconds)
+            for s in submissions
+        }
     finally:
         if own_tmp:
             shutil.rmtree(course, ignore_errors=True)
@@ -184,8 +199,14 @@ def _grade_ours(assignment, course, jobs, timeout_cell, timeout_notebook) -> dic
         engine["timeout_cell"] = timeout_cell
     if timeout_notebook:
         engine["timeout_notebook"] = timeout_notebook
-    results = grade(assignment, course, jobs=jobs, engine=engine, out=io.StringIO(),
-                    progress_stream=io.StringIO())
+    results = grade(
+        assignment,
+        course,
+        jobs=jobs,
+        engine=engine,
+        out=io.StringIO(),
+        progress_stream=io.StringIO(),
+    )
     return {r["student"]: r["success"] for r in results}
 
 
@@ -217,15 +238,24 @@ def _grade_stock(assignment, course, students, timeout_cell) -> dict:
     shutil.copy(SOLUTIONS / assignment / f"{assignment}.ipynb", course / "source" / assignment)
     api = stock_api(course, timeout_cell)
     assert api.generate_assignment(assignment)["success"]
-    return {s: bool(api.autograde(assignment, s, force=True, create=True).get("success"))
-            for s in students}
+    return {
+        s: bool(api.autograde(assignment, s, force=True, create=True).get("success"))
+        for s in students
+    }
 
 
 def _read_result(assignment, course, student, graded, seconds) -> dict:
     from nbgrader.api import Gradebook, MissingEntry
 
-    result = {"graded": graded, "score": 0.0, "max_score": 0.0, "tests": {}, "feedback": {},
-              "seconds": seconds, "autograded": None}
+    result = {
+        "graded": graded,
+        "score": 0.0,
+        "max_score": 0.0,
+        "tests": {},
+        "feedback": {},
+        "seconds": seconds,
+        "autograded": None,
+    }
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         try:
             sub = gb.find_submission_notebook(assignment, assignment, student)
@@ -235,8 +265,7 @@ def _read_result(assignment, course, student, graded, seconds) -> dict:
             if g.cell_type == "code":
                 result["tests"][g.name] = float(g.score)
         result["score"] = sum(result["tests"].values())
-        result["max_score"] = float(sum(g.max_score for g in sub.grades
-                                        if g.cell_type == "code"))
+        result["max_score"] = float(sum(g.max_score for g in sub.grades if g.cell_type == "code"))
     path = course / "autograded" / student / assignment / f"{assignment}.ipynb"
     if path.exists():
         result["autograded"] = path.stat().st_size
@@ -248,10 +277,15 @@ def _read_result(assignment, course, student, graded, seconds) -> dict:
                     result["feedback"][grade_id(cell)] = str(errors[0].get("evalue", ""))
         result["outputs_text"] = "\n".join(
             str(o.get("text", "")) + str(o.get("evalue", ""))
-            for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))[:200_000]
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.get("outputs", [])
+        )[:200_000]
     return result
 
 
 def dump(results: dict) -> str:
-    return json.dumps({s: {k: v for k, v in r.items() if k != "outputs_text"}
-                       for s, r in results.items()}, indent=1)
+    return json.dumps(
+        {s: {k: v for k, v in r.items() if k != "outputs_text"} for s, r in results.items()},
+        indent=1,
+    )

@@ -6,16 +6,17 @@ collected through nbgrader's exchange, and an LMS zip with Canvas and Moodle nam
 comment in the gradebook -> re-grade (nothing lost) -> feedback (no hidden tests)
 -> export (CSV checked cell by cell).
 """
+
 from __future__ import annotations
 
 import csv
 import getpass
-import re
-from html import unescape as html_unescape
 import io
+import re
 import subprocess
 import sys
 import zipfile
+from html import unescape as html_unescape
 from pathlib import Path
 
 import nbformat
@@ -28,8 +29,13 @@ EX1 = "exercise-01-derivatives"
 
 
 def cli(*args):
-    done = subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=S.ROOT,
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder", *map(str, args)],
+        cwd=S.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert "Traceback" not in done.stderr, done.stderr
     return done
 
@@ -37,8 +43,9 @@ def cli(*args):
 def nbgrader(cwd, *args):
     """nbgrader's own command line, as a student or the instructor runs it."""
     command = Path(sys.executable).parent / "nbgrader"
-    done = subprocess.run([str(command), *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [str(command), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done
 
@@ -76,15 +83,19 @@ def test_instructor_workflow(tmp_path):
     wrong_chain = "def compose_derivative(f_prime, g, g_prime):\n    return lambda x: f_prime(g(x))"
     archive = tmp_path / "submissions.zip"
     with zipfile.ZipFile(archive, "w") as zf:
-        zf.writestr(f"doejane_12345_678901_{EX1}.ipynb",
-                    nbformat.writes(S.build(EX1, "solution")))
-        zf.writestr(f"smithjohn_late_23456_789012_{EX1}-1.ipynb",
-                    nbformat.writes(S.build(EX1, "solution", {"compose_derivative": wrong_chain})))
-        zf.writestr(f"Ana Lopez_4242_assignsubmission_file_{EX1}.ipynb",
-                    nbformat.writes(S.released(EX1)))
+        zf.writestr(f"doejane_12345_678901_{EX1}.ipynb", nbformat.writes(S.build(EX1, "solution")))
+        zf.writestr(
+            f"smithjohn_late_23456_789012_{EX1}-1.ipynb",
+            nbformat.writes(S.build(EX1, "solution", {"compose_derivative": wrong_chain})),
+        )
+        zf.writestr(
+            f"Ana Lopez_4242_assignsubmission_file_{EX1}.ipynb", nbformat.writes(S.released(EX1))
+        )
         # newer Moodle: one folder per submission; accents dropped from the id
-        zf.writestr(f"José Núñez_4343_assignsubmission_file/my {EX1}.ipynb",
-                    nbformat.writes(S.build(EX1, "solution")))
+        zf.writestr(
+            f"José Núñez_4343_assignsubmission_file/my {EX1}.ipynb",
+            nbformat.writes(S.build(EX1, "solution")),
+        )
         zf.writestr("readme.txt", "not a notebook")
     done = cli("collect-zip", EX1, archive, "--course", course)
     assert done.returncode == 0, done.stderr
@@ -102,8 +113,11 @@ def test_instructor_workflow(tmp_path):
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        written = [g for g in gb.find_submission_notebook(EX1, EX1, "doejane").grades
-                   if g.cell_type == "markdown"][0]
+        written = [
+            g
+            for g in gb.find_submission_notebook(EX1, EX1, "doejane").grades
+            if g.cell_type == "markdown"
+        ][0]
         written.manual_score = 5
         comment = gb.find_comment(written.name, EX1, EX1, "doejane")
         comment.manual_comment = "Clear and correct."
@@ -115,7 +129,9 @@ def test_instructor_workflow(tmp_path):
     assert done.returncode == 0
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         assert gb.find_grade(written_id, EX1, EX1, "doejane").manual_score == 5
-        assert gb.find_comment(written_id, EX1, EX1, "doejane").manual_comment == "Clear and correct."
+        assert (
+            gb.find_comment(written_id, EX1, EX1, "doejane").manual_comment == "Clear and correct."
+        )
 
     # 6. feedback, without hidden tests
     done = cli("feedback", EX1, "--course", course)
@@ -149,8 +165,11 @@ def test_instructor_workflow(tmp_path):
     assert float(rows["doejane"][EX1]) == full + 5
     assert float(rows["doejane"][f"{EX1}:{written_id}"]) == 5
     assert float(rows["smithjohn"][f"{EX1}:test_compose_derivative"]) == 0
-    chain = [float(c.metadata["nbgrader"]["points"]) for c in source_nb.cells
-             if S.grade_id(c) == "test_compose_derivative"][0]
+    chain = [
+        float(c.metadata["nbgrader"]["points"])
+        for c in source_nb.cells
+        if S.grade_id(c) == "test_compose_derivative"
+    ][0]
     assert float(rows["smithjohn"][EX1]) == full - chain
     assert float(rows["ana-lopez"][EX1]) == 0
     assert float(rows["jose-nunez"][EX1]) == full

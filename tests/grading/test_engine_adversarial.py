@@ -18,6 +18,7 @@ limits (4 s per cell or test, 40 s per notebook), then:
 benchmarks/adversarial_stock.py grades the same fixtures with stock nbgrader for
 the before/after table.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -39,8 +40,15 @@ def graded():
         batches.setdefault(meta["assignment"], {})[path.stem] = S.from_fixture(path)
     results = {}
     for assignment, batch in batches.items():
-        results.update(S.grade_many(assignment, batch, jobs=2, timeout_cell=TIMEOUT_CELL,
-                                    timeout_notebook=TIMEOUT_NOTEBOOK))
+        results.update(
+            S.grade_many(
+                assignment,
+                batch,
+                jobs=2,
+                timeout_cell=TIMEOUT_CELL,
+                timeout_notebook=TIMEOUT_NOTEBOOK,
+            )
+        )
     return results
 
 
@@ -83,17 +91,26 @@ def test_fixture(graded, path):
 
 def _points(path, test_ids) -> float:
     meta = S.fixture_meta(path)
-    points = {S.grade_id(c): float(c.metadata["nbgrader"]["points"])
-              for c in S.source(meta["assignment"]).cells if S.is_test(c)}
+    points = {
+        S.grade_id(c): float(c.metadata["nbgrader"]["points"])
+        for c in S.source(meta["assignment"]).cells
+        if S.is_test(c)
+    }
     return sum(points[t] for t in test_ids)
 
 
-def test_a_runaway_submission_costs_at_most_one_notebook_budget(graded):
-    # every fixture of exercise 1 was graded in one batch; the runaway ones (loops,
-    # stops, exits) must not have made the batch wait much more than one budget each
-    runaway = ["a13-signals", "a14-infinite-loops"]
-    seconds = graded[runaway[0]]["seconds"]
-    assert seconds < len(runaway) * TIMEOUT_NOTEBOOK + 120
+def test_runaways_are_cut_by_the_per_test_budget_and_keep_their_other_answers(graded):
+    # every fixture of exercise 1 was graded in one batch; a runaway is stopped by the
+    # configured per-test limit (how long that takes is measured by benchmarks/)
+    for name in ("a13-signals", "a14-infinite-loops"):
+        result = graded[name]
+        stopped = [
+            text
+            for text in result["feedback"].values()
+            if f"limit {TIMEOUT_CELL} s per test" in text
+        ]
+        assert stopped, f"{name}: no test reports the {TIMEOUT_CELL} s limit"
+        assert 0 < result["score"] < result["max_score"], name
 
 
 def test_crash_feedback_says_what_happened(graded):

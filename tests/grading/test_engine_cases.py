@@ -10,6 +10,7 @@ submission whose diverging run prints RuntimeWarnings. Then:
 - every mistake fails exactly the test cells cases.py lists, with its feedback words;
 - a RuntimeWarning never costs points.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -19,7 +20,7 @@ from tests.grading.cases import CASES
 
 pytestmark = pytest.mark.grading
 
-NOISY_GD = '''
+NOISY_GD = """
 import warnings
 import numpy as np
 
@@ -39,7 +40,7 @@ def gradient_descent(grad, w0, learning_rate, num_steps, tol=0.0):
     return np.array(path)
 
 _ = np.exp(np.array([1000.0]))   # prints "RuntimeWarning: overflow" right away
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -47,14 +48,14 @@ def graded():
     """{assignment: {student: result}} for every assignment, graded once."""
     out = {}
     for assignment in S.ASSIGNMENTS:
-        batch = {"reference": S.build(assignment, "solution"),
-                 "unanswered": S.released(assignment)}
+        batch = {"reference": S.build(assignment, "solution"), "unanswered": S.released(assignment)}
         for case in CASES:
             if case.assignment == assignment:
                 batch[case.name] = S.build(assignment, "solution", case.replace)
         if assignment == "exercise-02-gradient-descent":
-            batch["runtime-warning"] = S.build(assignment, "solution",
-                                               {"gradient_descent": NOISY_GD})
+            batch["runtime-warning"] = S.build(
+                assignment, "solution", {"gradient_descent": NOISY_GD}
+            )
         out[assignment] = S.grade_many(assignment, batch, jobs=2)
     return out
 

@@ -1,4 +1,5 @@
 """Unit tests of the engine's parts: the wire format, proxies and the sandbox itself."""
+
 from __future__ import annotations
 
 import json
@@ -30,12 +31,29 @@ def _no_tagged(obj, depth):
     raise wire.WireError(f"unknown {obj!r}")
 
 
-@pytest.mark.parametrize("value", [
-    None, True, 3, -2**80, 1.5, math.inf, -math.inf, 1 + 2j, "text",
-    [1, [2.0, None]], (1, 2), {"a": 1, 2: (3,)},
-    np.array(2.5), np.arange(6.0).reshape(2, 3).T, np.array([True, False]),
-    np.float32(1.25), np.int64(7), np.arange(4, dtype=np.complex64),
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        True,
+        3,
+        -(2**80),
+        1.5,
+        math.inf,
+        -math.inf,
+        1 + 2j,
+        "text",
+        [1, [2.0, None]],
+        (1, 2),
+        {"a": 1, 2: (3,)},
+        np.array(2.5),
+        np.arange(6.0).reshape(2, 3).T,
+        np.array([True, False]),
+        np.float32(1.25),
+        np.int64(7),
+        np.arange(4, dtype=np.complex64),
+    ],
+)
 def test_plain_data_round_trips_exactly(value):
     back = roundtrip(value)
     if isinstance(value, (np.ndarray, np.generic)):
@@ -50,15 +68,18 @@ def test_nan_round_trips():
     assert np.isnan(roundtrip(np.array([np.nan]))[0])
 
 
-@pytest.mark.parametrize("bad", [
-    {"__t": "nd", "dtype": "|O", "shape": [1], "b64": "AAAAAAAAAAA="},        # object dtype
-    {"__t": "nd", "dtype": "<f8", "shape": [3], "b64": "AAAAAAAAAAA="},       # wrong size
-    {"__t": "nd", "dtype": "<f8", "shape": [-1], "b64": ""},
-    {"__t": "pickle", "data": "gASVAAAAAAAAAACMBG9zLnN5c3RlbZSTlC4="},
-    {"__t": "c", "re": "1", "im": 0},
-    {"__t": "dict", "items": [[[1], 2]]},                                      # unhashable key
-    "x" * (wire.MAX_STR + 1),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"__t": "nd", "dtype": "|O", "shape": [1], "b64": "AAAAAAAAAAA="},  # object dtype
+        {"__t": "nd", "dtype": "<f8", "shape": [3], "b64": "AAAAAAAAAAA="},  # wrong size
+        {"__t": "nd", "dtype": "<f8", "shape": [-1], "b64": ""},
+        {"__t": "pickle", "data": "gASVAAAAAAAAAACMBG9zLnN5c3RlbZSTlC4="},
+        {"__t": "c", "re": "1", "im": 0},
+        {"__t": "dict", "items": [[[1], 2]]},  # unhashable key
+        "x" * (wire.MAX_STR + 1),
+    ],
+)
 def test_decoding_rejects_anything_but_plain_data(bad):
     with pytest.raises(wire.WireError):
         wire.decode_plain(bad, _no_tagged)
@@ -95,9 +116,17 @@ def test_framing_rejects_oversized_messages():
 
 def test_opaque_values_fail_every_use_with_a_clear_message():
     liar = Opaque(1, "Liar", "secant_slope")
-    for use in (lambda: liar == 1, lambda: float(liar), lambda: liar - 1, lambda: abs(liar),
-                lambda: bool(liar), lambda: np.asarray(liar, dtype=float), lambda: len(liar),
-                lambda: liar.anything, lambda: np.isclose(liar, 1.0)):
+    for use in (
+        lambda: liar == 1,
+        lambda: float(liar),
+        lambda: liar - 1,
+        lambda: abs(liar),
+        lambda: bool(liar),
+        lambda: np.asarray(liar, dtype=float),
+        lambda: len(liar),
+        lambda: liar.anything,
+        lambda: np.isclose(liar, 1.0),
+    ):
         with pytest.raises(TestFailure, match="secant_slope gave a Liar"):
             use()
     assert repr(liar) == "<Liar object>"
@@ -129,7 +158,9 @@ def run_in(sandbox, source):
 @bwrap
 def test_sandbox_cannot_see_instructor_files_or_the_network(sandbox):
     os.environ["AUTOGRADER_SECRET_FOR_TEST"] = "do-not-leak"
-    reply = run_in(sandbox, f"""
+    reply = run_in(
+        sandbox,
+        f"""
 import os, socket, glob
 root = {ROOT!r}
 print("uid", os.getuid())
@@ -147,11 +178,15 @@ except OSError as exc:
     print("net", type(exc).__name__)
 print("gradebooks", (glob.glob("/work/**/gradebook.db", recursive=True)
                      + glob.glob("/tmp/**/gradebook.db", recursive=True))[:3])
-""")
+""",
+    )
     del os.environ["AUTOGRADER_SECRET_FOR_TEST"]
     out = reply["stdout"]
     assert "uid 65534" in out
-    assert "entries ['.venv', 'autograder', 'helpers']" in out or "entries ['autograder', 'helpers']" in out
+    assert (
+        "entries ['.venv', 'autograder', 'helpers']" in out
+        or "entries ['autograder', 'helpers']" in out
+    )
     for rel in ("solutions", "tests", "pyproject.toml", "exercises"):
         assert f"{rel} False" in out
     assert "AUTOGRADER_SECRET_FOR_TEST" not in out and "NBGRADER" not in out
@@ -163,11 +198,17 @@ print("gradebooks", (glob.glob("/work/**/gradebook.db", recursive=True)
 @pytest.mark.grading
 @bwrap
 def test_sessions_do_not_share_files_or_processes(sandbox):
-    first = run_in(sandbox, "open('/tmp/left-behind', 'w').write('x')\n"
-                            "import subprocess; subprocess.Popen(['sleep', '60'])\nprint('ok')")
+    first = run_in(
+        sandbox,
+        "open('/tmp/left-behind', 'w').write('x')\n"
+        "import subprocess; subprocess.Popen(['sleep', '60'])\nprint('ok')",
+    )
     assert "ok" in first["stdout"]
-    second = run_in(sandbox, "import os\nprint(os.path.exists('/tmp/left-behind'))\n"
-                             "print(sorted(p for p in os.listdir('/proc') if p.isdigit()))")
+    second = run_in(
+        sandbox,
+        "import os\nprint(os.path.exists('/tmp/left-behind'))\n"
+        "print(sorted(p for p in os.listdir('/proc') if p.isdigit()))",
+    )
     assert "False" in second["stdout"]
     pids = eval(second["stdout"].splitlines()[1])
     assert len(pids) <= 3  # bwrap's init, the zygote, this session: no leftover sleep
@@ -178,11 +219,23 @@ def test_sessions_do_not_share_files_or_processes(sandbox):
 def test_grading_is_deterministic():
     from autograder.engine import Limits, NotebookRunner, get_sandbox
 
-    cells = [nbformat.v4.new_code_cell("import numpy as np\nimport random\n"
-                                       "def noisy(x):\n    return x + np.random.rand() + random.random()"),
-             nbformat.v4.new_code_cell("value = noisy(1.0)\nassert abs(value - 1.9) < 0.05, f'{value!r}'")]
-    cells[1].metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
-                                     "grade_id": "t", "points": 1, "schema_version": 3}
+    cells = [
+        nbformat.v4.new_code_cell(
+            "import numpy as np\nimport random\n"
+            "def noisy(x):\n    return x + np.random.rand() + random.random()"
+        ),
+        nbformat.v4.new_code_cell(
+            "value = noisy(1.0)\nassert abs(value - 1.9) < 0.05, f'{value!r}'"
+        ),
+    ]
+    cells[1].metadata["nbgrader"] = {
+        "grade": True,
+        "solution": False,
+        "locked": True,
+        "grade_id": "t",
+        "points": 1,
+        "schema_version": 3,
+    }
     messages = []
     for _ in range(3):
         nb = nbformat.v4.new_notebook(cells=[nbformat.from_dict(c) for c in cells])
@@ -239,11 +292,34 @@ def test_plain_mode_signals_and_deletes_only_its_own(tmp_path):
     for path in {str(ROOT), sys.prefix}:
         if path == "/tmp" or path.startswith("/tmp/"):
             keep += ["--ro-bind", path, path]
-    done = subprocess.run(["bwrap", "--unshare-pid", "--die-with-parent", "--ro-bind", "/", "/",
-                           "--tmpfs", "/tmp", *keep, "--ro-bind", str(script), "/tmp/plain.py",
-                           "--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp",
-                           sys.executable, "/tmp/plain.py", str(ROOT)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            "bwrap",
+            "--unshare-pid",
+            "--die-with-parent",
+            "--ro-bind",
+            "/",
+            "/",
+            "--tmpfs",
+            "/tmp",
+            *keep,
+            "--ro-bind",
+            str(script),
+            "/tmp/plain.py",
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--chdir",
+            "/tmp",
+            sys.executable,
+            "/tmp/plain.py",
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "SAFE" in done.stdout, done.stdout + done.stderr
 
 
@@ -258,11 +334,23 @@ def test_isolated_zygote_refuses_to_run_outside_a_namespace_of_its_own():
 
     ctrl_r, ctrl_w = os.pipe()
     ns = os.readlink("/proc/self/ns/pid")
-    proc = subprocess.Popen([sys.executable, "-c",
-                             f"import sys; sys.path.insert(0, {ROOT!r}); "
-                             "from autograder._child import zygote_main; zygote_main(sys.argv[1:])",
-                             "0", str(ctrl_w), "0", "1", "numpy", "isolated", ns],
-                            pass_fds=[ctrl_w], stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import sys; sys.path.insert(0, {ROOT!r}); "
+            "from autograder._child import zygote_main; zygote_main(sys.argv[1:])",
+            "0",
+            str(ctrl_w),
+            "0",
+            "1",
+            "numpy",
+            "isolated",
+            ns,
+        ],
+        pass_fds=[ctrl_w],
+        stdin=subprocess.DEVNULL,
+    )
     os.close(ctrl_w)
     try:
         message = wire.read_message(ctrl_r, __import__("time").monotonic() + 60)
@@ -297,8 +385,9 @@ def test_a_sandbox_that_cannot_start_means_not_graded_never_zero(tmp_path, monke
     folder = tmp_path / "course" / "submitted" / "alice" / assignment
     folder.mkdir(parents=True)
     nbf.write(S.build(assignment, "solution"), str(folder / f"{assignment}.ipynb"))
-    results = course.grade(assignment, tmp_path / "course", jobs=1, out=io.StringIO(),
-                           progress_stream=io.StringIO())
+    results = course.grade(
+        assignment, tmp_path / "course", jobs=1, out=io.StringIO(), progress_stream=io.StringIO()
+    )
     assert [r["success"] for r in results] == [False]
     assert "simulated" in results[0]["error"]
     assert results[0]["score"] is None  # nothing recorded in the gradebook
@@ -318,7 +407,10 @@ def test_memory_multiplied_by_forking_is_stopped_by_the_grader(sandbox):
     session = sandbox.session({"memory_bytes": 128 * 1024**2, "cpu_seconds": 60})
     try:
         with pytest.raises(SessionLost, match="memory"):
-            session.request({"op": "exec", "source": """
+            session.request(
+                {
+                    "op": "exec",
+                    "source": """
 import os, time, numpy as np
 for i in range(4):
     if os.fork() == 0:
@@ -326,7 +418,10 @@ for i in range(4):
         time.sleep(30)
         os._exit(0)
 time.sleep(20)
-"""}, 30)
+""",
+                },
+                30,
+            )
     finally:
         session.end()
     assert sandbox.usage() == (0, 0)  # the sandbox was stopped as a whole

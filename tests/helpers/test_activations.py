@@ -1,9 +1,23 @@
 """helpers.activations: values, derivatives (against central differences), edge cases."""
+
 import numpy as np
 import pytest
 
-from helpers.activations import (ACTIVATIONS, bce, bce_prime, mse, mse_prime, relu, relu_prime, sigmoid,
-                                 sigmoid_prime, softmax, softmax_jacobian, tanh, tanh_prime)
+from helpers.activations import (
+    ACTIVATIONS,
+    bce,
+    bce_prime,
+    mse,
+    mse_prime,
+    relu,
+    relu_prime,
+    sigmoid,
+    sigmoid_prime,
+    softmax,
+    softmax_jacobian,
+    tanh,
+    tanh_prime,
+)
 from helpers.gradcheck import central_difference, numerical_gradient
 
 GRID = np.array([-4.0, -1.3, -0.2, 0.3, 1.0, 2.5])
@@ -92,7 +106,9 @@ def test_bce_and_its_slope():
     assert np.isclose(bce_prime(0.8, 1), -1.25)
     assert np.isclose(bce_prime(0.8, 0), 5.0)
     for p, y in [(0.3, 1.0), (0.6, 0.0), (0.5, 0.25)]:
-        assert np.isclose(bce_prime(p, y), central_difference(lambda q: bce(q, y), p, 1e-7), rtol=1e-6)
+        assert np.isclose(
+            bce_prime(p, y), central_difference(lambda q: bce(q, y), p, 1e-7), rtol=1e-6
+        )
     slopes = bce_prime(np.array([0.2, 0.9]), np.array([1.0, 0.0]))
     assert slopes.shape == (2,) and np.allclose(slopes, [-5.0, 10.0])
 

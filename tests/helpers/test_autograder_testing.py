@@ -1,4 +1,5 @@
 """Unit tests for autograder/testing.py, the assertions the exercises' test cells use."""
+
 import warnings
 
 import numpy as np
@@ -6,11 +7,23 @@ import pytest
 import sympy as sp
 
 from autograder.portable import portable
-from autograder.testing import (TestFailure, as_array, expect_callable, expect_close,
-                                expect_ends_at_first_nonfinite, expect_equivalent,
-                                expect_gradient, expect_inputs_unchanged, expect_parts,
-                                expect_rows_distinct, expect_shape, names_used, quietly,
-                                seeded_rng, source_of)
+from autograder.testing import (
+    TestFailure,
+    as_array,
+    expect_callable,
+    expect_close,
+    expect_ends_at_first_nonfinite,
+    expect_equivalent,
+    expect_gradient,
+    expect_inputs_unchanged,
+    expect_parts,
+    expect_rows_distinct,
+    expect_shape,
+    names_used,
+    quietly,
+    seeded_rng,
+    source_of,
+)
 
 
 def failure(fn, *args, **kwargs) -> str:
@@ -20,6 +33,7 @@ def failure(fn, *args, **kwargs) -> str:
 
 
 # --------------------------------------------------------------------------- basics
+
 
 def test_test_failure_is_an_assertion_error_with_the_message():
     error = TestFailure("gradient coordinate 1 is off")
@@ -37,6 +51,7 @@ def test_seeded_rng_is_the_same_in_every_process():
     assert first == seeded_rng("ex02.mse_loss").integers(0, 2**31)
     import subprocess
     import sys
+
     code = "from autograder.testing import seeded_rng; print(seeded_rng('ex02.mse_loss').integers(0, 2**31))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert int(out.stdout) == first
@@ -47,20 +62,24 @@ def test_quietly_silences_numpy_overflow_and_warnings():
         warnings.simplefilter("always")
         with quietly():
             np.array([1e308]) * 10
-            warnings.warn("diverged", RuntimeWarning)
+            warnings.warn("diverged", RuntimeWarning, stacklevel=1)
     assert caught == []
 
 
 # --------------------------------------------------------------------------- as_array
 
-@pytest.mark.parametrize("value, words", [
-    (None, "did you forget to `return`"),
-    ("6.1", "gave the text '6.1'"),
-    (lambda x: x, "gave a function"),
-    ({"a": 1}, "gave a dict"),
-    ([[1, 2], [3]], "rows of different lengths"),
-    (np.array([1 + 2j]), "complex numbers"),
-])
+
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        (None, "did you forget to `return`"),
+        ("6.1", "gave the text '6.1'"),
+        (lambda x: x, "gave a function"),
+        ({"a": 1}, "gave a dict"),
+        ([[1, 2], [3]], "rows of different lengths"),
+        (np.array([1 + 2j]), "complex numbers"),
+    ],
+)
 def test_as_array_names_what_came_back(value, words):
     assert words in failure(as_array, value, "f(3)")
 
@@ -69,13 +88,14 @@ def test_as_array_converts_ints_lists_and_torch_tensors():
     torch = pytest.importorskip("torch")
     assert as_array([1, 2], "x").dtype == float
     w = torch.tensor([1.0, 2.0], requires_grad=True)
-    assert np.array_equal(as_array(w * 2, "x"), [2.0, 4.0])           # needs detach
+    assert np.array_equal(as_array(w * 2, "x"), [2.0, 4.0])  # needs detach
     assert np.array_equal(as_array([w[0] * 1, w[1] * 1], "x"), [1.0, 2.0])
     assert "expected shape (3,)" in failure(as_array, [1.0, 2.0], "x", shape=(3,))
     assert "expected a single number" in failure(as_array, [6.1], "x", shape=())
 
 
 # --------------------------------------------------------------------------- expect_close
+
 
 def test_expect_close_accepts_within_tolerance_and_returns_none():
     assert expect_close(6.1 + 1e-12, 6.1, "x") is None
@@ -95,40 +115,59 @@ def test_expect_close_treats_nan_and_inf_explicitly():
     assert "contains inf" in failure(expect_close, np.inf, 2.0, "v")
     expect_close([np.inf, -np.inf, np.nan], [np.inf, -np.inf, np.nan], "v")
     failure(expect_close, np.inf, -np.inf, "v")
-    failure(expect_close, 2.0, np.nan, "v")          # NaN matches only NaN
+    failure(expect_close, 2.0, np.nan, "v")  # NaN matches only NaN
 
 
 def test_expect_close_checks_shapes():
     assert "has shape (1,), expected a single number" in failure(expect_close, [6.1], 6.1, "v")
-    assert "has shape (4,), expected shape (4, 1)" in failure(expect_close, np.zeros(4), np.zeros((4, 1)), "v")
+    assert "has shape (4,), expected shape (4, 1)" in failure(
+        expect_close, np.zeros(4), np.zeros((4, 1)), "v"
+    )
 
 
 def test_expect_close_names_known_mistakes_by_value_or_predicate():
     mistakes = [(6.0, "that is the central difference"), (lambda v: v < 0, "wrong sign")]
-    assert failure(expect_close, 6.0, 6.1, "s", mistakes=mistakes) == "s: that is the central difference"
+    assert (
+        failure(expect_close, 6.0, 6.1, "s", mistakes=mistakes)
+        == "s: that is the central difference"
+    )
     assert failure(expect_close, -6.1, 6.1, "s", mistakes=mistakes) == "s: wrong sign"
     assert "gave 7" in failure(expect_close, 7.0, 6.1, "s", mistakes=mistakes)
     # a mistake may explain a shape mismatch; a predicate that cannot judge is skipped
-    message = failure(expect_close, np.zeros(4), np.zeros((4, 1)), "p",
-                      mistakes=[(lambda p: p[0, 0] > 1, "never"), (lambda p: p.ndim == 1, "must be 2-D")])
+    message = failure(
+        expect_close,
+        np.zeros(4),
+        np.zeros((4, 1)),
+        "p",
+        mistakes=[(lambda p: p[0, 0] > 1, "never"), (lambda p: p.ndim == 1, "must be 2-D")],
+    )
     assert message == "p: must be 2-D"
 
 
 # --------------------------------------------------------------------------- expect_gradient
 
-@pytest.mark.parametrize("actual, words", [
-    ([16.0, 36.0], "every gradient coordinate is off by a factor of 2 (twice the right value)"),
-    ([4.0, 9.0], "every gradient coordinate is off by a factor of 2 (half the right value)"),
-    ([-8.0, -18.0], "every gradient coordinate has the wrong sign"),
-    ([0.0, 0.0], "every gradient coordinate is zero"),
-    ([18.0, 8.0], "the two gradient coordinates are swapped"),
-    ([8.0, 36.0], "gradient coordinate 1 (df/dy) is off by a factor of 2 (twice the right value) (got 36, expected 18)"),
-    ([8.0, 12.0], "gradient coordinate 1 (df/dy) is wrong (got 12, expected 18)"),
-    ([24.0, 54.0], "every gradient coordinate is off by a factor of 3"),
-    ([8.00001, 18.00003], "are wrong"),
-])
+
+@pytest.mark.parametrize(
+    "actual, words",
+    [
+        ([16.0, 36.0], "every gradient coordinate is off by a factor of 2 (twice the right value)"),
+        ([4.0, 9.0], "every gradient coordinate is off by a factor of 2 (half the right value)"),
+        ([-8.0, -18.0], "every gradient coordinate has the wrong sign"),
+        ([0.0, 0.0], "every gradient coordinate is zero"),
+        ([18.0, 8.0], "the two gradient coordinates are swapped"),
+        (
+            [8.0, 36.0],
+            "gradient coordinate 1 (df/dy) is off by a factor of 2 (twice the right value) (got 36, expected 18)",
+        ),
+        ([8.0, 12.0], "gradient coordinate 1 (df/dy) is wrong (got 12, expected 18)"),
+        ([24.0, 54.0], "every gradient coordinate is off by a factor of 3"),
+        ([8.00001, 18.00003], "are wrong"),
+    ],
+)
 def test_expect_gradient_names_coordinate_and_pattern(actual, words):
-    message = failure(expect_gradient, actual, [8.0, 18.0], "grad_f(4, 3)", rtol=1e-8, names=("df/dx", "df/dy"))
+    message = failure(
+        expect_gradient, actual, [8.0, 18.0], "grad_f(4, 3)", rtol=1e-8, names=("df/dx", "df/dy")
+    )
     assert message.startswith("grad_f(4, 3): ") and words in message
 
 
@@ -139,20 +178,29 @@ def test_expect_gradient_small_errors_are_called_close_not_a_factor():
 
 def test_expect_gradient_passes_and_prefers_named_mistakes():
     assert expect_gradient([8.0, 18.0 + 1e-9], [8.0, 18.0], "g") is None
-    message = failure(expect_gradient, [26.0, 26.0], [8.0, 18.0], "g", mistakes=[([26.0, 26.0], "all at once")])
+    message = failure(
+        expect_gradient, [26.0, 26.0], [8.0, 18.0], "g", mistakes=[([26.0, 26.0], "all at once")]
+    )
     assert message == "g: all at once"
 
 
 # --------------------------------------------------------------------------- other checks
 
+
 def test_expect_shape_and_callable_and_parts():
     assert expect_shape(np.zeros((20, 1)), (20, 1), "p") is None
-    assert "expected shape (20, 1): stop earlier" in failure(expect_shape, np.zeros((21, 1)), (20, 1), "p", hint="stop earlier")
+    assert "expected shape (20, 1): stop earlier" in failure(
+        expect_shape, np.zeros((21, 1)), (20, 1), "p", hint="stop earlier"
+    )
     f = expect_callable(lambda x: x, "h")
     assert f(2) == 2
-    assert "gave a float, expected a function" in failure(expect_callable, 6.0, "compose_derivative(...)")
+    assert "gave a float, expected a function" in failure(
+        expect_callable, 6.0, "compose_derivative(...)"
+    )
     assert expect_parts((1, 2), ("w", "losses"), "t") == [1, 2]
-    assert "gave a ndarray, expected a tuple (w, losses)" in failure(expect_parts, np.zeros(2), ("w", "losses"), "t")
+    assert "gave a ndarray, expected a tuple (w, losses)" in failure(
+        expect_parts, np.zeros(2), ("w", "losses"), "t"
+    )
     assert "gave 3 values" in failure(expect_parts, [1, 2, 3], ("w", "losses"), "t")
 
 
@@ -160,15 +208,20 @@ class GradersOpaqueHandle:
     """Stands for the trusted grader's handle on a returned object that is not plain data."""
 
     def __len__(self):
-        raise TestFailure("neuron_gradients gave a Widget, expected a number, an array, a list or a function")
+        raise TestFailure(
+            "neuron_gradients gave a Widget, expected a number, an array, a list or a function"
+        )
 
     __array__ = __iter__ = __len__
 
 
 def test_a_graders_opaque_handle_explains_itself():
     handle = GradersOpaqueHandle()
-    for check in (lambda: expect_parts(handle, ("a", "b"), "t"), lambda: expect_callable(handle, "t"),
-                  lambda: as_array(handle, "t")):
+    for check in (
+        lambda: expect_parts(handle, ("a", "b"), "t"),
+        lambda: expect_callable(handle, "t"),
+        lambda: as_array(handle, "t"),
+    ):
         assert "gave a Widget" in failure(check)
 
 
@@ -192,16 +245,25 @@ def test_expect_ends_at_first_nonfinite():
 
 def test_expect_equivalent_accepts_any_equal_form_and_explains_the_rest():
     x, y = sp.symbols("x y")
-    assert expect_equivalent([2 * (3 * x + y), y * 3 * y + 2 * x], [6 * x + 2 * y, 2 * x + 3 * y**2], "g") is None
+    assert (
+        expect_equivalent(
+            [2 * (3 * x + y), y * 3 * y + 2 * x], [6 * x + 2 * y, 2 * x + 3 * y**2], "g"
+        )
+        is None
+    )
     assert "wrong order" in failure(expect_equivalent, [2 * x, 2 * y], [2 * y, 2 * x], "g")
-    assert failure(expect_equivalent, [6 * x, 2 * x], [6 * x, 2 * x + 3 * y**2], "g", symbols=[x, y]) == (
-        "g[1] (d/dy) is 2*x, expected 2*x + 3*y**2")
-    assert "expected a list of 2 SymPy expressions" in failure(expect_equivalent, sp.Integer(2), [x, y], "g")
+    assert failure(
+        expect_equivalent, [6 * x, 2 * x], [6 * x, 2 * x + 3 * y**2], "g", symbols=[x, y]
+    ) == ("g[1] (d/dy) is 2*x, expected 2*x + 3*y**2")
+    assert "expected a list of 2 SymPy expressions" in failure(
+        expect_equivalent, sp.Integer(2), [x, y], "g"
+    )
     assert "gave 1 expressions, expected 2" in failure(expect_equivalent, [x], [x, y], "g")
     assert "is a str" in failure(expect_equivalent, ["2*x", "y"], [2 * x, y], "g")
 
 
 # --------------------------------------------------------------------------- inputs and source
+
 
 def modifies_its_input(f, w, h=1e-5):
     w[0] += h
@@ -216,10 +278,14 @@ def leaves_its_input(f, w, h=1e-5):
 
 def test_expect_inputs_unchanged_in_the_students_kernel():
     square = portable("lambda w: float(np.dot(w, w))")
-    assert expect_inputs_unchanged(leaves_its_input, square, np.array([1.0, 2.0])) == pytest.approx(5.00002)
+    assert expect_inputs_unchanged(leaves_its_input, square, np.array([1.0, 2.0])) == pytest.approx(
+        5.00002
+    )
     message = failure(expect_inputs_unchanged, modifies_its_input, square, np.array([1.0, 2.0]))
     assert message.startswith("modifies_its_input changed its input w:")
-    assert "changed its input w" in failure(expect_inputs_unchanged, modifies_its_input, square, w=[1.0, 2.0])
+    assert "changed its input w" in failure(
+        expect_inputs_unchanged, modifies_its_input, square, w=[1.0, 2.0]
+    )
 
 
 class RemoteFunction:
@@ -240,8 +306,12 @@ class RemoteFunction:
 
 def test_expect_inputs_unchanged_with_the_graders_proxy():
     assert expect_inputs_unchanged(RemoteFunction([]), None, [1.0], 0.1, 3) == "result"
-    assert "gradient_descent changed its input w0:" in failure(expect_inputs_unchanged, RemoteFunction([1]), None, [1.0], 0.1, 3)
-    assert "changed its input tol:" in failure(expect_inputs_unchanged, RemoteFunction(["tol"]), None, [1.0], 0.1, 3)
+    assert "gradient_descent changed its input w0:" in failure(
+        expect_inputs_unchanged, RemoteFunction([1]), None, [1.0], 0.1, 3
+    )
+    assert "changed its input tol:" in failure(
+        expect_inputs_unchanged, RemoteFunction(["tol"]), None, [1.0], 0.1, 3
+    )
 
 
 def test_source_of_and_names_used():
@@ -251,7 +321,7 @@ def test_source_of_and_names_used():
     assert {"np", "array", "float"} <= names_used(leaves_its_input)
     assert "torch" not in names_used(leaves_its_input)
     namespace = {}
-    exec("def hidden(x):\n    return x\n", namespace)        # no source file behind it
+    exec("def hidden(x):\n    return x\n", namespace)  # no source file behind it
     assert "could not read the source code of hidden" in failure(source_of, namespace["hidden"])
 
 
@@ -259,6 +329,12 @@ def test_names_used_sees_imports_inside_a_function():
     namespace = {}
     source = "def f(x):\n    from torch.optim import SGD\n    import numpy.linalg as la\n    return SGD, la\n"
     import linecache
-    linecache.cache["<names-used-test>"] = (len(source), None, source.splitlines(True), "<names-used-test>")
+
+    linecache.cache["<names-used-test>"] = (
+        len(source),
+        None,
+        source.splitlines(True),
+        "<names-used-test>",
+    )
     exec(compile(source, "<names-used-test>", "exec"), namespace)
     assert {"torch", "optim", "SGD", "numpy", "linalg"} <= names_used(namespace["f"])

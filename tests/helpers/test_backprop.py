@@ -1,11 +1,18 @@
 """helpers.widgets.backprop: the backward-pass explorer of lesson 07."""
+
 import numpy as np
 import pytest
 import torch
 
 from helpers.gradcheck import numerical_gradient
 from helpers.graph import Value
-from helpers.widgets.backprop import BackpropExplorer, PathText, backward_steps, build_graph, z_function
+from helpers.widgets.backprop import (
+    BackpropExplorer,
+    PathText,
+    backward_steps,
+    build_graph,
+    z_function,
+)
 from helpers.widgets.base import Explorer
 
 POINTS = [(2.0, 3.0), (-1.5, 0.7), (0.0, 0.0), (2.9, -2.4), (-3.0, -3.0), (0.3, -0.3)]
@@ -44,7 +51,9 @@ def test_walk_agrees_with_torch_and_finite_differences(explorer, x, y):
     assert s["walk"] == pytest.approx(exact, abs=1e-12)
     assert s["torch"] == pytest.approx(torch_gradient(x, y), abs=1e-12)
     assert s["walk"] == pytest.approx(s["torch"], abs=1e-12)
-    assert s["finite"] == pytest.approx(numerical_gradient(lambda w: z_function(*w), [x, y]), abs=1e-12)
+    assert s["finite"] == pytest.approx(
+        numerical_gradient(lambda w: z_function(*w), [x, y]), abs=1e-12
+    )
     assert s["finite"] == pytest.approx(s["walk"], abs=1e-6)
     assert s["z"] == pytest.approx((x + y) ** 2, abs=1e-12)
 
@@ -63,7 +72,16 @@ def test_lesson_numbers_at_2_3(explorer):
     assert explorer.state["z"] == 25.0
     assert "z = 25" in text and "this walk 10, 10 · torch.autograd 10, 10" in text
     assert "finite differences 10.000000, 10.000000" in text
-    assert explorer.state["grads"] == {"x": 10, "y": 10, "a": 1, "b": 3, "c": 1, "d": 1, "s": 1, "z": 1}
+    assert explorer.state["grads"] == {
+        "x": 10,
+        "y": 10,
+        "a": 1,
+        "b": 3,
+        "c": 1,
+        "d": 1,
+        "s": 1,
+        "z": 1,
+    }
 
 
 def test_forward_pass_then_seed(explorer):
@@ -81,8 +99,16 @@ def test_gradients_accumulate_over_both_paths(explorer):
     for step in range(explorer.num_steps + 1):
         explorer.set(step=step)
         seen.append((explorer.state["grads"]["x"], explorer.state["grads"]["y"]))
-    assert seen == [(None, None), (None, None), (None, None), (None, 6.0), (None, 6.0),
-                    (None, 10.0), (6.0, 10.0), (10.0, 10.0)]
+    assert seen == [
+        (None, None),
+        (None, None),
+        (None, None),
+        (None, 6.0),
+        (None, 6.0),
+        (None, 10.0),
+        (6.0, 10.0),
+        (10.0, 10.0),
+    ]
     explorer.set(step=6)
     assert "x" not in explorer.state["final"] and "y" in explorer.state["final"]
     assert "this walk 6 + …, 10" in explorer.readout_text
@@ -104,14 +130,19 @@ def test_a_value_used_twice_gets_both_contributions():
     a = Value(3.0, "a")
     twice = (a + a).named("t")  # lesson 03: d(a + a)/da = 2, not 1
     steps = backward_steps(twice)
-    assert steps[-1].grads["a"] == 2.0 and steps[-1].contributions == (("a", 1.0, 1.0), ("a", 1.0, 1.0))
+    assert steps[-1].grads["a"] == 2.0 and steps[-1].contributions == (
+        ("a", 1.0, 1.0),
+        ("a", 1.0, 1.0),
+    )
 
 
 def test_constants_are_not_reported():
     graph = build_graph(2.0, 3.0)
     steps = backward_steps(graph["z"], names=["x", "y", "z"])
     assert set(steps[-1].grads) == {"x", "y", "z"}
-    assert set(backward_steps(graph["z"])[-1].grads) == set(graph) | {"2"}  # the 2 of 2x, when asked
+    assert set(backward_steps(graph["z"])[-1].grads) == set(graph) | {
+        "2"
+    }  # the 2 of 2x, when asked
 
 
 def test_highlights_and_arrows_follow_the_step(explorer):
@@ -120,7 +151,9 @@ def test_highlights_and_arrows_follow_the_step(explorer):
     assert visible == {"c", "b", "y"}
     active = {edge for edge, arrow in explorer.edges.items() if arrow.get_visible()}
     assert active == {("b", "c"), ("y", "c")}
-    assert "c = b·y sends ∂z/∂c = 1: ∂z/∂b += 3 × 1 → 3, ∂z/∂y += 4 × 1 → 10" in explorer.readout_text
+    assert (
+        "c = b·y sends ∂z/∂c = 1: ∂z/∂b += 3 × 1 → 3, ∂z/∂y += 4 × 1 → 10" in explorer.readout_text
+    )
     explorer.set(step=0)
     assert not any(p.get_visible() for p in explorer.highlights.values())
     assert not any(a.get_visible() for a in explorer.edges.values())
@@ -129,8 +162,16 @@ def test_highlights_and_arrows_follow_the_step(explorer):
 def test_boxes_and_arrow_labels_show_the_numbers(explorer):
     explorer.set(step=3)
     shown = {name: tuple(t.get_text() for t in pair) for name, pair in explorer.numbers.items()}
-    assert shown == {"x": ("2", "?"), "y": ("3", "6 + …"), "a": ("4", "?"), "b": ("4", "?"),
-                     "c": ("12", "?"), "d": ("9", "1"), "s": ("16", "1"), "z": ("25", "1")}
+    assert shown == {
+        "x": ("2", "?"),
+        "y": ("3", "6 + …"),
+        "a": ("4", "?"),
+        "b": ("4", "?"),
+        "c": ("12", "?"),
+        "d": ("9", "1"),
+        "s": ("16", "1"),
+        "z": ("25", "1"),
+    }
     labels = {edge: t.get_text() for edge, t in explorer.edge_labels.items()}
     assert labels == {("x", "a"): "×4", ("b", "c"): "×3", ("y", "c"): "×4", ("y", "d"): "×6"}
     explorer.set(x=-1.5)
@@ -187,7 +228,11 @@ def test_path_text_matches_matplotlib_text():
         reference = TextPath((0, 0), text, size=10).get_extents()
         anchor_x = ax.transData.transform((3.0, 1.0))[0]
         assert drawn.x1 == pytest.approx(anchor_x, abs=reference.width * 0.1 + 1)
-        assert drawn.width == pytest.approx(reference.width * 100 / 72, rel=0.03)  # points -> pixels at 100 dpi
+        assert drawn.width == pytest.approx(
+            reference.width * 100 / 72, rel=0.03
+        )  # points -> pixels at 100 dpi
         assert drawn.height == pytest.approx(reference.height * 100 / 72, rel=0.03)
         middle = centred.patch.get_path().transformed(centred.patch.get_transform()).get_extents()
-        assert (middle.x0 + middle.x1) / 2 == pytest.approx(ax.transData.transform((2.0, 1.0))[0], abs=2)
+        assert (middle.x0 + middle.x1) / 2 == pytest.approx(
+            ax.transData.transform((2.0, 1.0))[0], abs=2
+        )

@@ -1,4 +1,5 @@
 """helpers.widgets.chain: the wiggle-propagation explorer of lesson 03."""
+
 import numpy as np
 import pytest
 
@@ -39,7 +40,9 @@ def test_lesson_numbers_at_zero(explorer):
     assert (s["g_slope"], s["f_slope"], s["h_slope"]) == (3.0, 2.0, 6.0)
     assert s["du"] == pytest.approx(0.3)
     assert s["dy"] / s["dx"] == pytest.approx(6.9)  # ((1.3)^2 - 1) / 0.1
-    assert "h'(x) = f'(g(x))·g'(x) = 2.000 × 3.000 = 6.000" in explorer.readout.value.replace("&#x27;", "'")
+    assert "h'(x) = f'(g(x))·g'(x) = 2.000 × 3.000 = 6.000" in explorer.readout.value.replace(
+        "&#x27;", "'"
+    )
 
 
 def test_smaller_wiggles_give_ratios_closer_to_the_slope(explorer):

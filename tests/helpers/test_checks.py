@@ -1,4 +1,5 @@
 """Self-check questions: right answers pass in any equivalent form, wrong answers explain."""
+
 import json
 
 import numpy as np
@@ -9,47 +10,90 @@ from helpers import progress
 from helpers.checks import Question, check, expressions_equal, quiz
 from helpers.questions import all_questions, get
 
-NUMBER = Question("t.number", "secant slope of x^2 from 2 to 2.1?", "number", 4.1,
-                  "Slope = (f(2.1) - f(2)) / 0.1.", mistakes=[(0.41, "You forgot to divide by h.")])
-VECTOR = Question("t.vector", "next w?", "vector", [1.8, 3.4], "w - lr * grad.",
-                  mistakes=[([2.2, 2.6], "You added the gradient step instead of subtracting it.")])
-EXPR = Question("t.expr", "d/dx 4x^3?", "expression", "12*x**2", "Power rule: bring the 3 down.",
-                mistakes=[("4*x**2", "You lowered the exponent but did not multiply by it.")])
-CHOICE = Question("t.choice", "sign of slope at -1.5?", "choice", "negative", "f'(x)=2x.",
-                  options=["negative", "zero", "positive"])
+NUMBER = Question(
+    "t.number",
+    "secant slope of x^2 from 2 to 2.1?",
+    "number",
+    4.1,
+    "Slope = (f(2.1) - f(2)) / 0.1.",
+    mistakes=[(0.41, "You forgot to divide by h.")],
+)
+VECTOR = Question(
+    "t.vector",
+    "next w?",
+    "vector",
+    [1.8, 3.4],
+    "w - lr * grad.",
+    mistakes=[([2.2, 2.6], "You added the gradient step instead of subtracting it.")],
+)
+EXPR = Question(
+    "t.expr",
+    "d/dx 4x^3?",
+    "expression",
+    "12*x**2",
+    "Power rule: bring the 3 down.",
+    mistakes=[("4*x**2", "You lowered the exponent but did not multiply by it.")],
+)
+CHOICE = Question(
+    "t.choice",
+    "sign of slope at -1.5?",
+    "choice",
+    "negative",
+    "f'(x)=2x.",
+    options=["negative", "zero", "positive"],
+)
 SHAPE = Question("t.shape", "shape?", "shape", (5,), "One entry per parameter.")
 
 
-@pytest.mark.parametrize("question, answer", [
-    (NUMBER, 4.1), (NUMBER, "4.1"), (NUMBER, "41/10"), (NUMBER, np.float32(4.1)),
-    (VECTOR, [1.8, 3.4]), (VECTOR, np.array([1.8, 3.4])), (VECTOR, "[1.8, 3.4]"),
-    (EXPR, "12x^2"), (EXPR, "12*x**2"), (EXPR, sympy.Symbol("x") ** 2 * 12), (EXPR, "4*3*x*x"),
-    (CHOICE, "negative"), (CHOICE, " Negative "),
-    (SHAPE, (5,)), (SHAPE, "(5,)"), (SHAPE, 5),
-])
+@pytest.mark.parametrize(
+    "question, answer",
+    [
+        (NUMBER, 4.1),
+        (NUMBER, "4.1"),
+        (NUMBER, "41/10"),
+        (NUMBER, np.float32(4.1)),
+        (VECTOR, [1.8, 3.4]),
+        (VECTOR, np.array([1.8, 3.4])),
+        (VECTOR, "[1.8, 3.4]"),
+        (EXPR, "12x^2"),
+        (EXPR, "12*x**2"),
+        (EXPR, sympy.Symbol("x") ** 2 * 12),
+        (EXPR, "4*3*x*x"),
+        (CHOICE, "negative"),
+        (CHOICE, " Negative "),
+        (SHAPE, (5,)),
+        (SHAPE, "(5,)"),
+        (SHAPE, 5),
+    ],
+)
 def test_correct_answers_in_any_equivalent_form(question, answer):
     result = question.grade(answer)
     assert result.correct is True, result.message
 
 
-@pytest.mark.parametrize("question, answer, words", [
-    (NUMBER, 4.2, "Slope ="),
-    (NUMBER, 0.41, "forgot to divide"),
-    (VECTOR, [2.2, 2.6], "added the gradient"),
-    (VECTOR, [1.8], "shape (1,)"),
-    (EXPR, "4x^2", "did not multiply"),
-    (EXPR, "12x^3", "Power rule"),
-    (CHOICE, "positive", "f'(x)=2x"),
-    (SHAPE, (5, 1), "One entry per parameter"),
-])
+@pytest.mark.parametrize(
+    "question, answer, words",
+    [
+        (NUMBER, 4.2, "Slope ="),
+        (NUMBER, 0.41, "forgot to divide"),
+        (VECTOR, [2.2, 2.6], "added the gradient"),
+        (VECTOR, [1.8], "shape (1,)"),
+        (EXPR, "4x^2", "did not multiply"),
+        (EXPR, "12x^3", "Power rule"),
+        (CHOICE, "positive", "f'(x)=2x"),
+        (SHAPE, (5, 1), "One entry per parameter"),
+    ],
+)
 def test_wrong_answers_get_reasons(question, answer, words):
     result = question.grade(answer)
     assert result.correct is False
     assert words in result.message
 
 
-@pytest.mark.parametrize("question, answer", [(NUMBER, ...), (NUMBER, None), (NUMBER, "four"),
-                                              (EXPR, "12x^^2"), (CHOICE, "maybe")])
+@pytest.mark.parametrize(
+    "question, answer",
+    [(NUMBER, ...), (NUMBER, None), (NUMBER, "four"), (EXPR, "12x^^2"), (CHOICE, "maybe")],
+)
 def test_unreadable_answers_are_not_judged(question, answer):
     result = question.grade(answer)
     assert result.correct is None
@@ -100,7 +144,9 @@ def test_invalid_question_definitions():
 
 
 def test_quiz_widget_gives_feedback(monkeypatch):
-    monkeypatch.setattr("helpers.checks.get_question", lambda qid: {"t.number": NUMBER, "t.choice": CHOICE}[qid])
+    monkeypatch.setattr(
+        "helpers.checks.get_question", lambda qid: {"t.number": NUMBER, "t.choice": CHOICE}[qid]
+    )
     box = quiz("t.number", "t.choice")
     number_form, choice_form = box.children
     entry = number_form.children[1].children[0]

@@ -1,4 +1,5 @@
 """helpers.data: seeded synthetic data sets and the preprocessing of lesson 06."""
+
 import numpy as np
 
 from helpers.data import add_intercept, house_data, line_data, regression_data, standardize
@@ -34,7 +35,7 @@ def test_standardize_and_intercept():
     features, _ = house_data(n=50, seed=0)
     original = features.copy()
     z, mean, std = standardize(features)
-    assert np.array_equal(features, original)            # input untouched
+    assert np.array_equal(features, original)  # input untouched
     assert np.allclose(z.mean(axis=0), 0) and np.allclose(z.std(axis=0), 1)
     assert np.allclose(z * std + mean, features)
     constant = np.column_stack([np.ones(4), [1.0, 2, 3, 4]])

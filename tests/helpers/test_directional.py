@@ -1,4 +1,5 @@
 """helpers.widgets.directional: the directional-derivative explorer of lesson 04."""
+
 import numpy as np
 import pytest
 
@@ -49,7 +50,9 @@ def test_slope_is_largest_along_the_gradient_and_zero_across(explorer):
     explorer.point_across_gradient()
     assert explorer.state["slope"] == pytest.approx(0.0, abs=1e-3)
     assert "angle between u and ∇f = 90.0°" in explorer.readout.value
-    assert explorer.angle_slider.value % explorer.angle_slider.step == 0  # a value the browser keeps
+    assert (
+        explorer.angle_slider.value % explorer.angle_slider.step == 0
+    )  # a value the browser keeps
 
 
 def test_slope_equals_a_numerical_directional_derivative(explorer):

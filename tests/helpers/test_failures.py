@@ -1,11 +1,21 @@
 """The failure scenarios of lesson 08: each switch breaks training the way it does in real code."""
+
 import math
 
 import numpy as np
 import pytest
 
-from helpers.failures import (PROBLEMS, chain_forward, chain_gradient, chain_input_gradients, clip_by_norm, diagnose,
-                              finite_difference_gradient, sign_change_fraction, train)
+from helpers.failures import (
+    PROBLEMS,
+    chain_forward,
+    chain_gradient,
+    chain_input_gradients,
+    clip_by_norm,
+    diagnose,
+    finite_difference_gradient,
+    sign_change_fraction,
+    train,
+)
 
 
 def names(run):
@@ -13,6 +23,7 @@ def names(run):
 
 
 # ---- the healthy loop is plain gradient descent -------------------------------
+
 
 def test_healthy_run_matches_gradient_descent_by_hand():
     run = train("elongated bowl", lr=0.1, num_steps=2)
@@ -35,6 +46,7 @@ def test_problem_start_is_not_modified():
 
 
 # ---- learning rate too large: oscillation, then overflow, then NaN --------------
+
 
 def test_large_learning_rate_overflows_after_about_a_thousand_steps_in_float64():
     run = train("elongated bowl", lr=0.4, num_steps=2500)
@@ -63,6 +75,7 @@ def test_stable_learning_rates_do_not_overflow():
 
 # ---- sign flip versus too-large learning rate -----------------------------------
 
+
 def test_sign_flip_drifts_one_way_while_large_lr_oscillates():
     flipped = train("elongated bowl", lr=0.1, num_steps=30, flip_sign=True)
     too_large = train("elongated bowl", lr=0.4, num_steps=30)
@@ -84,10 +97,13 @@ def test_sign_change_fraction():
 
 # ---- forgotten zero_grad --------------------------------------------------------
 
+
 def test_forgotten_zero_grad_uses_the_running_sum_of_gradients():
     run = train("elongated bowl", lr=0.1, num_steps=40, zero_grad=False)
     assert np.allclose(run.used, np.cumsum(run.exact, axis=0))
-    assert np.allclose(run.used[1], [8 + 6.4, 18 + 7.2])  # [8, 18] at (4, 3) plus [6.4, 7.2] at (3.2, 1.2)
+    assert np.allclose(
+        run.used[1], [8 + 6.4, 18 + 7.2]
+    )  # [8, 18] at (4, 3) plus [6.4, 7.2] at (3.2, 1.2)
     assert not np.all(np.diff(run.losses) < 0)  # it swings instead of settling
     assert run.losses[-1] > 1e-3 * run.losses[0]
     assert names(run) == ["gradients accumulate (forgotten zero_grad)"]
@@ -109,6 +125,7 @@ def test_forgotten_zero_grad_matches_pytorch():
 
 # ---- integer parameters ---------------------------------------------------------
 
+
 def test_integer_parameters_truncate_every_update():
     run = train("shifted bowl", lr=0.1, num_steps=20, dtype="int64")
     # x: 0 + 0.6 -> 0; y: 0 + 1.2 -> 1, then 1 + 0.6 -> 1: stuck at (0, 1)
@@ -127,15 +144,20 @@ def test_numpy_really_truncates_silently():
 
 # ---- finite-difference step too small -------------------------------------------
 
+
 def test_tiny_forward_difference_step_gives_14_2_instead_of_18():
     loss = PROBLEMS["elongated bowl"].loss
     grad = finite_difference_gradient(loss, [4.0, 3.0], h=1e-15)
     assert np.allclose(grad, [7.105427357601002, 14.210854715202004])
     assert np.isclose(finite_difference_gradient(loss, [4.0, 3.0], 1e-5)[1], 18.00003, rtol=1e-7)
-    assert np.allclose(finite_difference_gradient(loss, [4.0, 3.0], 1e-5, "central"), [8, 18], rtol=1e-9)
+    assert np.allclose(
+        finite_difference_gradient(loss, [4.0, 3.0], 1e-5, "central"), [8, 18], rtol=1e-9
+    )
     run = train("elongated bowl", lr=0.1, num_steps=30, fd_step=1e-15)
     assert names(run)[0] == "wrong gradient estimate (finite-difference step)"
-    assert names(train("elongated bowl", lr=0.1, num_steps=60, fd_step=1e-5, fd_method="central")) == ["healthy"]
+    assert names(
+        train("elongated bowl", lr=0.1, num_steps=60, fd_step=1e-5, fd_method="central")
+    ) == ["healthy"]
 
 
 def test_finite_difference_does_not_modify_its_input():
@@ -145,6 +167,7 @@ def test_finite_difference_does_not_modify_its_input():
 
 
 # ---- deep chains: exploding, vanishing, clipping ---------------------------------
+
 
 @pytest.mark.parametrize("activation", ["identity", "sigmoid", "relu"])
 def test_chain_gradient_matches_pytorch(activation):
@@ -161,8 +184,10 @@ def test_chain_gradient_matches_pytorch(activation):
     assert np.allclose(expected, wt.grad.numpy(), rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize("activation, weight, expected_first", [
-    ("sigmoid", 1.0, None), ("identity", 1.2, 1.2**20), ("relu", 1.0, 1.0)])
+@pytest.mark.parametrize(
+    "activation, weight, expected_first",
+    [("sigmoid", 1.0, None), ("identity", 1.2, 1.2**20), ("relu", 1.0, 1.0)],
+)
 def test_input_gradients_multiply_the_layer_slopes(activation, weight, expected_first):
     torch = pytest.importorskip("torch")
     w = np.full(20, weight)

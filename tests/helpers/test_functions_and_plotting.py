@@ -3,7 +3,18 @@ import pytest
 
 from helpers.functions import FUNCTIONS_1D, FUNCTIONS_2D, get_function_2d
 from helpers.gradcheck import central_difference
-from helpers.plotting import COLORS, PALETTE, new_figure, plot_contour, plot_gradient_field, plot_loss_curve, plot_path, plot_secant, plot_tangent, show
+from helpers.plotting import (
+    COLORS,
+    PALETTE,
+    new_figure,
+    plot_contour,
+    plot_gradient_field,
+    plot_loss_curve,
+    plot_path,
+    plot_secant,
+    plot_tangent,
+    show,
+)
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS_1D))
@@ -23,7 +34,9 @@ def test_2d_minima_are_stationary_with_positive_curvature():
             assert np.linalg.norm(fn.grad(m)) < 1e-3, fn.name
             assert np.all(np.linalg.eigvalsh(fn.hessian(m)) > 0), fn.name
     saddle = FUNCTIONS_2D["saddle"]
-    assert np.allclose(saddle.grad([0, 0]), 0) and sorted(np.linalg.eigvalsh(saddle.hessian([0, 0]))) == [-2, 2]
+    assert np.allclose(saddle.grad([0, 0]), 0) and sorted(
+        np.linalg.eigvalsh(saddle.hessian([0, 0]))
+    ) == [-2, 2]
 
 
 def test_elongated_bowl_spec_numbers():

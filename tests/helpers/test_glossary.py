@@ -1,24 +1,67 @@
 """The glossary: every term is defined, linked to a lesson section that exists and uses the term,
 and the glossary notebook shows exactly the data in helpers.glossary."""
+
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from helpers.glossary import (SEARCH_CELL, TERMS, anchor, entry_markdown, link, lookup, markdown_cells,
-                              sorted_terms)
+from helpers.glossary import (
+    SEARCH_CELL,
+    TERMS,
+    anchor,
+    entry_markdown,
+    link,
+    lookup,
+    markdown_cells,
+    sorted_terms,
+)
 
 LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 
 # the terms the course brief requires, each matched by a glossary entry's name
-REQUIRED = ["derivative", "secant", "tangent", "limit", "partial derivative", "gradient", "Jacobian",
-            "Hessian", "chain rule", "backpropagation", "computation graph", "learning rate",
-            "gradient descent", "SGD", "mini-batch", "momentum", "loss", "MSE", "cross-entropy",
-            "activation", "sigmoid", "ReLU", "tanh", "softmax", "vanishing gradients", "exploding gradients",
-            "gradient clipping", "finite differences", "central difference", "autograd", "forward mode",
-            "reverse mode", "optimizer", "convexity", "saddle point", "local minimum", "feature scaling",
-            "residual", "epoch"]
+REQUIRED = [
+    "derivative",
+    "secant",
+    "tangent",
+    "limit",
+    "partial derivative",
+    "gradient",
+    "Jacobian",
+    "Hessian",
+    "chain rule",
+    "backpropagation",
+    "computation graph",
+    "learning rate",
+    "gradient descent",
+    "SGD",
+    "mini-batch",
+    "momentum",
+    "loss",
+    "MSE",
+    "cross-entropy",
+    "activation",
+    "sigmoid",
+    "ReLU",
+    "tanh",
+    "softmax",
+    "vanishing gradients",
+    "exploding gradients",
+    "gradient clipping",
+    "finite differences",
+    "central difference",
+    "autograd",
+    "forward mode",
+    "reverse mode",
+    "optimizer",
+    "convexity",
+    "saddle point",
+    "local minimum",
+    "feature scaling",
+    "residual",
+    "epoch",
+]
 
 _cache = {}
 
@@ -28,8 +71,13 @@ def lesson(name):
     if name not in _cache:
         nb = nbformat.read(LESSONS / name, as_version=4)
         text = "\n".join(cell.source for cell in nb.cells)
-        headings = {anchor(line.lstrip("#").strip()) for cell in nb.cells if cell.cell_type == "markdown"
-                    for line in cell.source.splitlines() if re.match(r"#{1,6} ", line)}
+        headings = {
+            anchor(line.lstrip("#").strip())
+            for cell in nb.cells
+            if cell.cell_type == "markdown"
+            for line in cell.source.splitlines()
+            if re.match(r"#{1,6} ", line)
+        }
         _cache[name] = (headings, text)
     return _cache[name]
 
@@ -44,8 +92,11 @@ def test_every_link_points_to_an_existing_lesson_section(term):
         assert (LESSONS / name).is_file(), f"{term.term}: no lesson file {name}"
         headings, _ = lesson(name)
         assert anchor(section) in headings, (
-            f"{term.term}: {name} has no heading {section!r}; its headings: {sorted(headings)}")
-        assert not re.search(r"[\s()$\\]", anchor(section)), f"{term.term}: anchor {anchor(section)!r} breaks links"
+            f"{term.term}: {name} has no heading {section!r}; its headings: {sorted(headings)}"
+        )
+        assert not re.search(r"[\s()$\\]", anchor(section)), (
+            f"{term.term}: anchor {anchor(section)!r} breaks links"
+        )
 
 
 @pytest.mark.parametrize("term", TERMS, ids=lambda t: t.term)
@@ -53,7 +104,8 @@ def test_the_linked_lesson_uses_the_term(term):
     _, text = lesson(term.lesson)
     spellings = [term.term, *term.aliases]
     assert any(s.lower() in text.lower() for s in spellings), (
-        f"{term.lesson} never mentions {term.term!r} (or {term.aliases})")
+        f"{term.lesson} never mentions {term.term!r} (or {term.aliases})"
+    )
 
 
 def test_required_terms_are_all_there():
@@ -65,27 +117,37 @@ def test_required_terms_are_all_there():
 def test_terms_are_unique_and_defined():
     names = [t.term.lower() for t in TERMS]
     assert len(names) == len(set(names))
-    assert all(len(t.definition) > 30 and t.definition[0].isupper() or t.definition[0] in "$\"`"
-               for t in TERMS)
+    assert all(
+        len(t.definition) > 30 and t.definition[0].isupper() or t.definition[0] in '$"`'
+        for t in TERMS
+    )
     assert len(TERMS) >= 60
 
 
 def test_anchor_matches_jupyterlab_heading_ids():
     # JupyterLab: the heading's rendered text with spaces replaced by "-"
-    assert anchor("7. Backpropagation: the chain rule, run backwards") == \
-        "7.-Backpropagation:-the-chain-rule,-run-backwards"
+    assert (
+        anchor("7. Backpropagation: the chain rule, run backwards")
+        == "7.-Backpropagation:-the-chain-rule,-run-backwards"
+    )
     assert anchor("Why `+=`: a value used twice") == "Why-+=:-a-value-used-twice"
-    assert anchor("3. A forgotten `zero_grad`: gradients pile up") == "3.-A-forgotten-zero_grad:-gradients-pile-up"
+    assert (
+        anchor("3. A forgotten `zero_grad`: gradients pile up")
+        == "3.-A-forgotten-zero_grad:-gradients-pile-up"
+    )
     assert anchor("A **bold** and *emphasised* word") == "A-bold-and-emphasised-word"
-    assert link("03-chain-rule.ipynb", "2. The chain rule") == \
-        "[Lesson 3 · 2. The chain rule](03-chain-rule.ipynb#2.-The-chain-rule)"
+    assert (
+        link("03-chain-rule.ipynb", "2. The chain rule")
+        == "[Lesson 3 · 2. The chain rule](03-chain-rule.ipynb#2.-The-chain-rule)"
+    )
 
 
 def test_notebook_shows_the_generated_glossary():
     nb = nbformat.read(LESSONS / "99-glossary.ipynb", as_version=4)
     markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
-    assert markdown[:-1] == markdown_cells(), \
+    assert markdown[:-1] == markdown_cells(), (
         "lessons/99-glossary.ipynb is out of date: run  python -m helpers.glossary lessons/99-glossary.ipynb"
+    )
     assert nb.cells[-1].cell_type == "code" and nb.cells[-1].source == SEARCH_CELL
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     text = "\n".join(markdown)

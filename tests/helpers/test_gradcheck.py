@@ -31,17 +31,22 @@ def test_library_gradients_are_right(name):
         w = rng.uniform(-1.5, 1.5, 2)
         report = gradcheck(fn, fn.grad, w, rtol=1e-6, atol=1e-6)
         assert report.ok, report
-        hess_numeric = np.array([numerical_gradient(lambda v, i=i: fn.grad(v)[i], w) for i in range(2)])
+        hess_numeric = np.array(
+            [numerical_gradient(lambda v, i=i: fn.grad(v)[i], w) for i in range(2)]
+        )
         assert np.allclose(fn.hessian(w), hess_numeric, atol=1e-4)
 
 
-@pytest.mark.parametrize("wrong, hint", [
-    (lambda w: -np.array([2 * w[0], 6 * w[1]]), "sign"),
-    (lambda w: 2 * np.array([2 * w[0], 6 * w[1]]), "factor of two too large"),
-    (lambda w: np.array([w[0], 3 * w[1]]), "factor of two too small"),
-    (lambda w: np.array([2 * w[0], 7 * w[1]]), "only coordinate (1,)"),
-    (lambda w: np.array([2 * w[0]]), "shape mismatch"),
-])
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        (lambda w: -np.array([2 * w[0], 6 * w[1]]), "sign"),
+        (lambda w: 2 * np.array([2 * w[0], 6 * w[1]]), "factor of two too large"),
+        (lambda w: np.array([w[0], 3 * w[1]]), "factor of two too small"),
+        (lambda w: np.array([2 * w[0], 7 * w[1]]), "only coordinate (1,)"),
+        (lambda w: np.array([2 * w[0]]), "shape mismatch"),
+    ],
+)
 def test_wrong_gradients_are_caught_with_a_hint(wrong, hint):
     report = gradcheck(f, wrong, [4.0, 3.0])
     assert not report.ok

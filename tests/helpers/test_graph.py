@@ -1,4 +1,5 @@
 """helpers.graph: every gradient agrees with finite differences (and PyTorch)."""
+
 import math
 
 import numpy as np
@@ -25,6 +26,7 @@ def _as_float_function(build):
     def f(w):
         x, y = (Value(float(v)) for v in w)
         return build(x, y).data
+
     return f
 
 
@@ -107,7 +109,7 @@ def test_topological_order_puts_parents_first():
 def test_wrong_local_derivative_is_caught_by_finite_differences():
     # A deliberately broken square: forgets the factor 2 of the power rule.
     def broken_square(v):
-        return Value(v.data ** 2, parents=(v,), local_grads=(v.data,), op="bad**2")
+        return Value(v.data**2, parents=(v,), local_grads=(v.data,), op="bad**2")
 
     x = Value(1.7)
     broken_square(x * 3.0).backward()
@@ -125,7 +127,7 @@ def test_trace_table_lists_every_node_with_value_and_grad():
     x, y = Value(2.0, "x"), Value(3.0, "y")
     u = (x * y).named("u")
     v = (u + x).named("v")
-    f = (v ** 2).named("f")
+    f = (v**2).named("f")
     f.backward()
     text = trace_table(f)
     lines = text.splitlines()

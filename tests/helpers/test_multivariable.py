@@ -1,10 +1,16 @@
 """helpers.multivariable: Jacobians, Hessians, directional derivatives, critical points."""
+
 import numpy as np
 import pytest
 
 from helpers.functions import FUNCTIONS_2D
-from helpers.multivariable import (classify_critical_point, directional_derivative,
-                                   numerical_hessian, numerical_jacobian, unit_vector)
+from helpers.multivariable import (
+    classify_critical_point,
+    directional_derivative,
+    numerical_hessian,
+    numerical_jacobian,
+    unit_vector,
+)
 
 
 def test_jacobian_of_a_layer_is_its_weight_matrix():
@@ -51,7 +57,7 @@ def test_numerical_hessian_matches_the_library_functions(name):
 
 
 def test_hessian_of_the_lesson_function_has_the_cubic_term():
-    f = lambda p: 3 * p[0] ** 2 + 2 * p[0] * p[1] + p[1] ** 3  # noqa: E731
+    f = lambda p: 3 * p[0] ** 2 + 2 * p[0] * p[1] + p[1] ** 3
     H = numerical_hessian(f, [1.0, 2.0])
     np.testing.assert_allclose(H, [[6.0, 2.0], [2.0, 12.0]], rtol=1e-5)
 
@@ -80,16 +86,19 @@ def test_unit_vector():
         assert np.isclose(np.linalg.norm(unit_vector(angle)), 1.0)
 
 
-@pytest.mark.parametrize("H, kind", [
-    ([[2, 0], [0, 2]], "minimum"),
-    ([[2, 0], [0, 6]], "minimum"),
-    ([[-2, 0], [0, -2]], "maximum"),
-    ([[2, 0], [0, -2]], "saddle"),          # x^2 - y^2
-    ([[6, 2], [2, 0]], "saddle"),           # 3x^2 + 2xy + y^3 at (0, 0)
-    ([[6, 2], [2, 4 / 3]], "minimum"),      # ... at (-2/27, 2/9)
-    ([[0, 0], [0, 0]], "inconclusive"),     # x^4 + y^4 and x^4 - y^4 at the origin
-    ([[2, 0], [0, 0]], "inconclusive"),
-])
+@pytest.mark.parametrize(
+    "H, kind",
+    [
+        ([[2, 0], [0, 2]], "minimum"),
+        ([[2, 0], [0, 6]], "minimum"),
+        ([[-2, 0], [0, -2]], "maximum"),
+        ([[2, 0], [0, -2]], "saddle"),  # x^2 - y^2
+        ([[6, 2], [2, 0]], "saddle"),  # 3x^2 + 2xy + y^3 at (0, 0)
+        ([[6, 2], [2, 4 / 3]], "minimum"),  # ... at (-2/27, 2/9)
+        ([[0, 0], [0, 0]], "inconclusive"),  # x^4 + y^4 and x^4 - y^4 at the origin
+        ([[2, 0], [0, 0]], "inconclusive"),
+    ],
+)
 def test_classify_critical_point(H, kind):
     assert classify_critical_point(H) == kind
 

@@ -1,9 +1,15 @@
 """helpers.numerics: secant tables, the error-vs-h study, partial differences."""
+
 import numpy as np
 import pytest
 
-from helpers.numerics import (difference_errors, log_steps, partial_difference, plot_error_study,
-                              secant_slopes)
+from helpers.numerics import (
+    difference_errors,
+    log_steps,
+    partial_difference,
+    plot_error_study,
+    secant_slopes,
+)
 from helpers.plotting import new_figure
 
 
@@ -70,5 +76,7 @@ def test_plot_error_study_draws_both_curves():
     fig, ax = new_figure()
     artists = plot_error_study(ax, difference_errors(np.sin, np.cos, 1.0), title="t")
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
-    assert {"forward", "central", "guide1", "guide2", "best_forward", "best_central"} <= set(artists)
+    assert {"forward", "central", "guide1", "guide2", "best_forward", "best_central"} <= set(
+        artists
+    )
     assert np.all(artists["forward"].get_ydata() > 0)  # zeros are lifted onto the log axis

@@ -1,5 +1,4 @@
 """The gradient-descent playground of lesson 05: in-place updates, readout, mouse, stability panel."""
-import time
 
 import numpy as np
 import pytest
@@ -27,7 +26,7 @@ def test_is_an_explorer_with_keyboard_controls_and_alt_text(playground):
     names = [getattr(c, "_course_name", None) for c in playground.controls]
     assert names == ["function", "lr", "steps", "x0", "y0"]
     assert "contour" in playground.alt_text and "click or drag" in playground.alt_text
-    assert playground.lr_slider.base == 10          # log-scale learning rate
+    assert playground.lr_slider.base == 10  # log-scale learning rate
 
 
 def test_readout_states_run_verdict_and_stability(playground):
@@ -46,7 +45,9 @@ def test_readout_states_run_verdict_and_stability(playground):
 def test_path_and_loss_curve_follow_the_run(playground):
     playground.set(lr=0.1, steps=3)
     xs, ys = playground.path_line.get_data()
-    assert np.allclose(np.column_stack([xs, ys]), [[4, 3], [3.2, 1.2], [2.56, 0.48], [2.048, 0.192]])
+    assert np.allclose(
+        np.column_stack([xs, ys]), [[4, 3], [3.2, 1.2], [2.56, 0.48], [2.048, 0.192]]
+    )
     _, losses = playground.loss_line.get_data()
     assert np.allclose(losses[:3], [43, 14.56, 7.2448])
     assert np.allclose(playground.end_point.get_data(), ([2.048], [0.192]))
@@ -64,8 +65,8 @@ def test_moves_are_blitted_and_change_the_pixels(playground):
     after = np.asarray(canvas.get_renderer().buffer_rgba()).copy()
     assert (before != after).any()
     playground.set(lr=0.1, start=(4.0, 3.0))
-    assert (np.asarray(canvas.get_renderer().buffer_rgba()) == before).all()   # no trails
-    playground.steps_slider.value = 80              # the step axis is relabelled, still no full draw
+    assert (np.asarray(canvas.get_renderer().buffer_rgba()) == before).all()  # no trails
+    playground.steps_slider.value = 80  # the step axis is relabelled, still no full draw
     playground.function_choice.value = "rosenbrock"  # a new function: one full draw
     assert len(full_draws) == 1
 
@@ -81,7 +82,7 @@ def test_steps_axis_is_relabelled_and_matches_a_full_draw(playground):
         labels = [t.get_text() for t in playground._step_labels if t.get_text()]
         assert labels[0] == "0" and int(labels[-1]) <= steps and len(labels) >= 3
         xs, _ = playground.loss_line.get_data()
-        assert np.isclose(xs[-1], 1.0) and len(xs) == steps + 1   # the last step at the right edge
+        assert np.isclose(xs[-1], 1.0) and len(xs) == steps + 1  # the last step at the right edge
     blitted = np.asarray(canvas.get_renderer().buffer_rgba()).copy()
     playground.invalidate()
     playground.refresh()
@@ -98,15 +99,19 @@ def test_click_and_drag_move_the_start(playground):
     mouse("button_press_event", -2.0, 1.0)
     assert np.isclose(playground.x0_slider.value, -2.0, atol=0.02)
     assert np.isclose(playground.y0_slider.value, 1.0, atol=0.02)
-    assert np.allclose(playground.run.path[0], [playground.x0_slider.value, playground.y0_slider.value])
+    assert np.allclose(
+        playground.run.path[0], [playground.x0_slider.value, playground.y0_slider.value]
+    )
     mouse("motion_notify_event", -1.0, -2.5)
     assert np.isclose(playground.x0_slider.value, -1.0, atol=0.02)
     mouse("button_release_event", -1.0, -2.5)
-    mouse("motion_notify_event", 3.0, 3.0)          # no button held: nothing moves
+    mouse("motion_notify_event", 3.0, 3.0)  # no button held: nothing moves
     assert np.isclose(playground.x0_slider.value, -1.0, atol=0.02)
     # a click on another panel does not move the start
     px, py = playground.ax_loss.transData.transform((10, 1.0))
-    canvas.callbacks.process("button_press_event", MouseEvent("button_press_event", canvas, px, py, button=1))
+    canvas.callbacks.process(
+        "button_press_event", MouseEvent("button_press_event", canvas, px, py, button=1)
+    )
     assert np.isclose(playground.x0_slider.value, -1.0, atol=0.02)
 
 
@@ -124,13 +129,13 @@ def test_divergent_runs_do_not_break_the_plot(playground):
     _, losses = playground.loss_line.get_data()
     assert np.all(np.isfinite(losses))
     assert "overflow" in _readout(playground)
-    playground.fig.canvas.draw()                    # renders without error
+    playground.fig.canvas.draw()  # renders without error
 
 
 @pytest.mark.parametrize("name", list(FUNCTIONS_2D))
 def test_every_function_opens_with_its_defaults(playground, name):
     fn = FUNCTIONS_2D[name]
-    playground.function_choice.value = name          # as a user would, through the dropdown
+    playground.function_choice.value = name  # as a user would, through the dropdown
     assert np.isclose(playground.lr_slider.value, fn.lr)
     assert np.allclose(playground.run.path[0], fn.start)
     assert (playground.x0_slider.min, playground.x0_slider.max) == fn.xlim
@@ -145,7 +150,7 @@ def test_stability_panel_per_function(playground):
     playground.set(function="saddle", start=(2.5, 0.0))
     text = _readout(playground)
     assert "no learning rate is stable" in text
-    assert "saddle point" in text                   # converged, but to a saddle
+    assert "saddle point" in text  # converged, but to a saddle
     playground.set(start=(2.5, 0.01))
     assert playground.verdict == "escaping"
     playground.set(function="bowl", lr=0.5, steps=1)
@@ -155,21 +160,33 @@ def test_stability_panel_per_function(playground):
 def test_lr_marker_pins_to_panel_edge(playground):
     playground.set(lr=1.5)
     x, _ = playground.lr_marker.get_data()
-    assert np.isclose(x[0], playground.ax_stab.get_xlim()[1]) and playground.lr_marker.get_marker() == ">"
+    assert (
+        np.isclose(x[0], playground.ax_stab.get_xlim()[1])
+        and playground.lr_marker.get_marker() == ">"
+    )
     playground.set(lr=0.25)
     x, y = playground.lr_marker.get_data()
-    assert np.isclose(x[0], 0.25) and np.isclose(y[0], 0.5) and playground.lr_marker.get_marker() == "o"
+    assert (
+        np.isclose(x[0], 0.25)
+        and np.isclose(y[0], 0.5)
+        and playground.lr_marker.get_marker() == "o"
+    )
 
 
-def test_benchmark_moves_meet_the_budget():
+def test_every_benchmark_move_repaints_the_figure():
+    """benchmarks/widget_updates.py times these moves; here each must really change
+    what the student sees (speed itself is measured there, never asserted in a test)."""
     explorer, moves = GradientDescentPlayground.benchmark_moves()
     assert len(moves) >= 10 and explorer.steps_slider.value == 50
-    explorer.fig.canvas.syncing_data_url = False   # as once a browser shows the figure
-    times = []
-    for move in moves:
-        start = time.perf_counter()
+    explorer.fig.canvas.syncing_data_url = False  # as once a browser shows the figure
+    explorer.fig.canvas.draw()
+    before = np.asarray(explorer.fig.canvas.buffer_rgba()).copy()
+    unchanged = []
+    for index, move in enumerate(moves):
         move()
         explorer.fig.canvas.get_diff_image()
-        times.append(time.perf_counter() - start)
-    # generous bound for a shared test machine; benchmarks/ measures the real target (25 ms)
-    assert np.median(times) < 0.1
+        after = np.asarray(explorer.fig.canvas.buffer_rgba()).copy()
+        if np.array_equal(before, after):
+            unchanged.append(index)
+        before = after
+    assert not unchanged, f"moves {unchanged} left the figure as it was"

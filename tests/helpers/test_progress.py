@@ -23,7 +23,9 @@ def test_damaged_file_is_set_aside(tmp_path):
 def test_unwritable_folder_does_not_raise(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("x")
-    progress.record("01.a", True, blocked / "p.json")  # parent is a file: cannot save, must not fail
+    progress.record(
+        "01.a", True, blocked / "p.json"
+    )  # parent is a file: cannot save, must not fail
 
 
 def test_default_location_is_working_folder(tmp_path, monkeypatch):

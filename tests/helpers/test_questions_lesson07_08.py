@@ -1,5 +1,6 @@
 """The self-checks of lessons 07 and 08: right answers pass, each known mistake gets its own reason,
 and every answer agrees with the code it is about."""
+
 import numpy as np
 import pytest
 
@@ -45,6 +46,9 @@ def test_lesson08_answers_match_the_code():
     assert np.allclose(too_large, [3, -4.2, 5.88, -8.232, 11.5248])
     flipped = train("elongated bowl", lr=0.1, num_steps=4, flip_sign=True).path[:, 1]
     assert np.allclose(flipped, [3, 4.8, 7.68, 12.288, 19.6608])
-    assert get("08.sigmoid-chain").grade(1e-6).correct and not get("08.sigmoid-chain").grade(1e-5).correct
+    assert (
+        get("08.sigmoid-chain").grade(1e-6).correct
+        and not get("08.sigmoid-chain").grade(1e-5).correct
+    )
     with np.errstate(invalid="ignore"):
         assert np.isnan(np.inf - np.inf) and np.isinf(np.inf + 1)

@@ -1,5 +1,6 @@
 """Self-check banks of lessons 01 and 02: right answers pass (in any equivalent form),
 recognised mistakes get their own explanation, everything else gets the reasoning."""
+
 from pathlib import Path
 
 import nbformat
@@ -55,10 +56,10 @@ def test_unrecognised_wrong_expression_gets_the_reasoning():
 
 def test_numbers_accept_fractions_and_tolerance():
     assert check("02.d-inverse-at-2", "-1/4").correct is True
-    assert check("01.numeric-dy", 18.00003).correct is True          # a forward difference is "close to 18"
-    assert check("01.numeric-dy", 14.2).correct is False             # h = 1e-15 is not
+    assert check("01.numeric-dy", 18.00003).correct is True  # a forward difference is "close to 18"
+    assert check("01.numeric-dy", 14.2).correct is False  # h = 1e-15 is not
     assert "round-off" in check("01.numeric-dy", 14.21).message
-    assert check("01.slope-at-3", 6.001).correct is False            # a secant slope, not the limit
+    assert check("01.slope-at-3", 6.001).correct is False  # a secant slope, not the limit
     assert check("01.house-gradient", "-2*10^8").correct is True
 
 
@@ -67,4 +68,4 @@ def test_choice_and_unreadable_answers():
     assert "f(−0.1)" in check("01.x-cubed-at-0", "a minimum").message
     assert check("01.sign-at-minus-1.5", "sideways").correct is None
     assert check("02.d-4x3", "12x^^2").correct is None
-    assert check("02.dw3-at-2", ...).correct is None                  # the notebook's placeholder
+    assert check("02.dw3-at-2", ...).correct is None  # the notebook's placeholder

@@ -1,5 +1,6 @@
 """The self-checks of lessons 05 and 06: right answers pass in equivalent forms, known
 mistakes get their own explanation, and the numbers agree with a computation."""
+
 import numpy as np
 import pytest
 
@@ -16,7 +17,7 @@ def test_answer_passes_and_every_mistake_is_recognised(question):
     for wrong, why in question.mistakes:
         result = question.grade(wrong)
         assert result.correct is False, (question.id, wrong)
-        assert why in result.message                    # the specific explanation, not just "wrong"
+        assert why in result.message  # the specific explanation, not just "wrong"
         assert question.explanation in result.message
     assert question.lesson_link in ("05-gradient-descent.ipynb", "06-vectorized-gradients.ipynb")
 
@@ -38,20 +39,36 @@ def test_numbers_agree_with_a_computation():
     assert check("06.max-stable-lr", 2 / 8).correct
 
 
-@pytest.mark.parametrize("qid, given", [
-    ("05.first-diverging-lr", "1/3"), ("05.first-diverging-lr", 0.3333),
-    ("05.best-lr", "1/4"), ("05.one-step", "[1.8, 3.4]"), ("05.one-step", "1.8, 3.4"),
-    ("06.gradient-shape", "(5,)"), ("06.gradient-shape", 5), ("06.residual-shape", [100]),
-    ("05.predict-lr-0.3", "Zig-zag but converge"), ("06.delta-w", "-0.2, 0.3, -0.1"),
-])
+@pytest.mark.parametrize(
+    "qid, given",
+    [
+        ("05.first-diverging-lr", "1/3"),
+        ("05.first-diverging-lr", 0.3333),
+        ("05.best-lr", "1/4"),
+        ("05.one-step", "[1.8, 3.4]"),
+        ("05.one-step", "1.8, 3.4"),
+        ("06.gradient-shape", "(5,)"),
+        ("06.gradient-shape", 5),
+        ("06.residual-shape", [100]),
+        ("05.predict-lr-0.3", "Zig-zag but converge"),
+        ("06.delta-w", "-0.2, 0.3, -0.1"),
+    ],
+)
 def test_equivalent_forms_are_accepted(qid, given):
     assert check(qid, given).correct
 
 
-@pytest.mark.parametrize("qid, given", [
-    ("05.first-diverging-lr", 0.4), ("05.loss-after-step-1", 7.3), ("06.gradient-shape", (100,)),
-    ("05.predict-lr-0.3", "diverge"), ("06.delta-w", [0.2, -0.3, 0.1]), ("05.one-step", [1.8, 3.4, 0]),
-])
+@pytest.mark.parametrize(
+    "qid, given",
+    [
+        ("05.first-diverging-lr", 0.4),
+        ("05.loss-after-step-1", 7.3),
+        ("06.gradient-shape", (100,)),
+        ("05.predict-lr-0.3", "diverge"),
+        ("06.delta-w", [0.2, -0.3, 0.1]),
+        ("05.one-step", [1.8, 3.4, 0]),
+    ],
+)
 def test_wrong_answers_are_rejected(qid, given):
     assert check(qid, given).correct is False
 

@@ -1,5 +1,4 @@
 """The feature-scaling explorer of lesson 06: Hessian, stable range, verdicts, in-place repaints."""
-import time
 
 import numpy as np
 import pytest
@@ -14,7 +13,7 @@ from helpers.widgets.scaling import FeatureScalingExplorer
 def explorer():
     e = FeatureScalingExplorer(scale=1.0, lr=0.1, steps=50)
     e.widget
-    e.fig.canvas.draw()          # as the browser's first full draw
+    e.fig.canvas.draw()  # as the browser's first full draw
     return e
 
 
@@ -30,7 +29,7 @@ def _pixels(e):
 def test_is_a_keyboard_explorer_with_alt_text(explorer):
     assert isinstance(explorer, Explorer)
     assert [c._course_name for c in explorer.controls] == ["scale", "standardized", "lr", "steps"]
-    assert explorer.scale_slider.base == 10 and explorer.lr_slider.base == 10     # log sliders
+    assert explorer.scale_slider.base == 10 and explorer.lr_slider.base == 10  # log sliders
     assert np.isclose(explorer.scale_slider.min, -2) and np.isclose(explorer.scale_slider.max, 2)
     assert "contour" in explorer.alt_text and "2/λmax" in explorer.alt_text
 
@@ -59,13 +58,17 @@ def test_gradient_and_path_are_the_lessons_gradient_descent(explorer):
     w = np.random.default_rng(0).normal(size=2)
     assert np.allclose(explorer.gradient(w), 2 / len(y) * Xs.T @ (Xs @ w - y))
     assert np.isclose(explorer.loss(w), np.mean((Xs @ w - y) ** 2))
-    expected = run_gradient_descent(lambda v: 2 / len(y) * Xs.T @ (Xs @ v - y), np.zeros(2), 0.005, 30)
+    expected = run_gradient_descent(
+        lambda v: 2 / len(y) * Xs.T @ (Xs @ v - y), np.zeros(2), 0.005, 30
+    )
     assert np.allclose(explorer.run.path, expected.path)
     xs, ys = explorer.path_line.get_data()
     assert np.allclose(np.column_stack([xs, ys]), expected.path)
-    assert np.allclose(explorer.end_point.get_data(), ([expected.path[-1, 0]], [expected.path[-1, 1]]))
+    assert np.allclose(
+        explorer.end_point.get_data(), ([expected.path[-1, 0]], [expected.path[-1, 1]])
+    )
     _, gaps = explorer.loss_line.get_data()
-    assert len(gaps) == 31 and np.all(np.diff(gaps) < 0)          # stable: the loss falls every step
+    assert len(gaps) == 31 and np.all(np.diff(gaps) < 0)  # stable: the loss falls every step
 
 
 def test_scaling_a_feature_by_s_divides_the_stable_lr_by_about_s_squared(explorer):
@@ -73,21 +76,27 @@ def test_scaling_a_feature_by_s_divides_the_stable_lr_by_about_s_squared(explore
     for scale in (1.0, 10.0, 100.0):
         explorer.set(scale=scale)
         max_lr[scale] = explorer.stability.max_lr
-    assert 50 < max_lr[1.0] / max_lr[10.0] < 100          # the steepest direction gets s² steeper ...
-    assert np.isclose(max_lr[10.0] / max_lr[100.0], 100, rtol=0.01)   # ... exactly so once it dominates
+    assert 50 < max_lr[1.0] / max_lr[10.0] < 100  # the steepest direction gets s² steeper ...
+    assert np.isclose(
+        max_lr[10.0] / max_lr[100.0], 100, rtol=0.01
+    )  # ... exactly so once it dominates
     explorer.set(scale=100.0)
     assert explorer.condition_number > 9000
 
 
 def test_verdicts_converged_slow_diverged(explorer):
     text = explorer.set(scale=1.0, lr=0.1, steps=50)
-    assert explorer.outcome == "converged" and "converged" in text and "inside the stable range" in text
-    text = explorer.set(scale=10.0)             # the same learning rate, feature 2 in other units
+    assert (
+        explorer.outcome == "converged"
+        and "converged" in text
+        and "inside the stable range" in text
+    )
+    text = explorer.set(scale=10.0)  # the same learning rate, feature 2 in other units
     assert explorer.outcome == "diverged" and "OUTSIDE the stable range" in text
     boundary = explorer.stability.max_lr
-    text = explorer.set(lr=0.9 * boundary)      # stable now, but the flat direction crawls
+    text = explorer.set(lr=0.9 * boundary)  # stable now, but the flat direction crawls
     assert explorer.outcome == "slow" and "flat direction" in text and "inside" in text
-    text = explorer.set(lr=0.99 * boundary)     # at the edge: now the steep direction is the slow one
+    text = explorer.set(lr=0.99 * boundary)  # at the edge: now the steep direction is the slow one
     assert explorer.outcome == "slow" and "steep direction zig-zags" in text
     explorer.set(lr=1.1 * boundary, steps=200)
     assert explorer.outcome == "diverged"
@@ -101,12 +110,14 @@ def test_standardizing_undoes_the_scale(explorer):
         text = explorer.set(scale=scale, standardized=True, lr=0.5)
         assert "then standardized" in text and explorer.outcome == "converged"
         results.append((explorer.stability.eigenvalues.copy(), explorer.lowest_loss))
-        assert np.allclose(explorer.X_used.std(axis=0), 1) and np.allclose(explorer.X_used.mean(axis=0), 0)
+        assert np.allclose(explorer.X_used.std(axis=0), 1) and np.allclose(
+            explorer.X_used.mean(axis=0), 0
+        )
     for eigenvalues, lowest in results[1:]:
         assert np.allclose(eigenvalues, results[0][0]) and np.isclose(lowest, results[0][1])
     assert explorer.condition_number < 2
     raw_lowest = (explorer.set(scale=100.0, standardized=False), explorer.lowest_loss)[1]
-    assert np.isclose(raw_lowest, results[0][1])      # the same model, the same best fit
+    assert np.isclose(raw_lowest, results[0][1])  # the same model, the same best fit
 
 
 def test_contours_stretch_with_the_condition_number(explorer):
@@ -116,14 +127,14 @@ def test_contours_stretch_with_the_condition_number(explorer):
         _, vectors = np.linalg.eigh(explorer.hessian)
         paths = explorer._contour.get_paths()
         ratios = []
-        for path in paths[3:8]:         # closed rings well inside the box
+        for path in paths[3:8]:  # closed rings well inside the box
             if len(path.vertices) < 20:
                 continue
             d = (path.vertices - explorer.w_best) @ vectors
             ratios.append(np.abs(d[:, 0]).max() / np.abs(d[:, 1]).max())
         assert ratios and np.allclose(ratios, np.sqrt(explorer.condition_number), rtol=0.1), ratios
     low, high = explorer.ax.get_xlim(), explorer.ax.get_ylim()
-    assert np.isclose(low[1] - low[0], high[1] - high[0])        # a square box at equal aspect
+    assert np.isclose(low[1] - low[0], high[1] - high[0])  # a square box at equal aspect
 
 
 def test_lr_and_steps_moves_are_blitted(explorer):
@@ -135,7 +146,7 @@ def test_lr_and_steps_moves_are_blitted(explorer):
     explorer.steps_slider.value = 120
     assert full_draws == [] and (before != _pixels(explorer)).any()
     explorer.set(lr=0.1, steps=50)
-    assert (_pixels(explorer) == before).all()           # no trails
+    assert (_pixels(explorer) == before).all()  # no trails
 
 
 def test_scale_moves_repaint_two_panels_like_a_full_draw(explorer):
@@ -149,7 +160,7 @@ def test_scale_moves_repaint_two_panels_like_a_full_draw(explorer):
         repainted = _pixels(explorer)
         assert (repainted != before).any()
         explorer.invalidate()
-        explorer.refresh()                                 # now a full draw, for comparison
+        explorer.refresh()  # now a full draw, for comparison
         assert len(full_draws) == 1
         full_draws.clear()
         difference = np.abs(repainted.astype(int) - _pixels(explorer).astype(int)).max(axis=2)
@@ -178,28 +189,36 @@ def test_a_diverging_run_never_breaks_the_plot(explorer):
 
 def test_set_clamps_and_bad_data_is_refused(explorer):
     explorer.set(scale=1e6, lr=50.0)
-    assert np.isclose(explorer.scale_slider.value, 100.0) and explorer.lr_slider.value <= 10 ** 0.3 + 1e-9
+    assert (
+        np.isclose(explorer.scale_slider.value, 100.0)
+        and explorer.lr_slider.value <= 10**0.3 + 1e-9
+    )
     with pytest.raises(ValueError):
         FeatureScalingExplorer(data=(np.ones((10, 3)), np.ones(10)))
 
 
-def test_benchmark_moves_meet_the_budget():
+def test_every_benchmark_move_repaints_the_figure():
+    """benchmarks/widget_updates.py times these moves; here each must really change
+    what the student sees (speed itself is measured there, never asserted in a test)."""
     explorer, moves = FeatureScalingExplorer.benchmark_moves()
     assert len(moves) >= 10
     explorer.fig.canvas.syncing_data_url = False
     explorer.fig.canvas.draw()
-    times = []
-    for move in moves:
-        start = time.perf_counter()
+    explorer.fig.canvas.draw()
+    before = np.asarray(explorer.fig.canvas.buffer_rgba()).copy()
+    unchanged = []
+    for index, move in enumerate(moves):
         move()
         explorer.fig.canvas.get_diff_image()
-        times.append(time.perf_counter() - start)
-    # generous bound for a shared test machine; benchmarks/ measures the real target (25 ms)
-    assert np.median(times) < 0.1
+        after = np.asarray(explorer.fig.canvas.buffer_rgba()).copy()
+        if np.array_equal(before, after):
+            unchanged.append(index)
+        before = after
+    assert not unchanged, f"moves {unchanged} left the figure as it was"
 
 
 def test_panel_repaint_matches_a_full_draw_on_a_high_dpi_screen(explorer):
-    explorer.fig.set_dpi(200)                 # what ipympl does for device_pixel_ratio = 2
+    explorer.fig.set_dpi(200)  # what ipympl does for device_pixel_ratio = 2
     explorer.invalidate()
     explorer.refresh()
     for scale in (10.0, 0.01):

@@ -1,4 +1,5 @@
 """The secant explorer of lesson 01: readout, artists moved in place, blitting, speed hooks."""
+
 import numpy as np
 import pytest
 
@@ -48,7 +49,9 @@ def test_error_panel_marker_follows_h_and_curve_follows_x():
     explorer = SecantExplorer(function="x^2", x=1.0, h=0.01)
     explorer.widget
     hx, hy = explorer.error_marker.get_data()
-    assert hx[0] == pytest.approx(0.01) and hy[0] == pytest.approx(0.01, rel=1e-6)  # error = h for x²
+    assert hx[0] == pytest.approx(0.01) and hy[0] == pytest.approx(
+        0.01, rel=1e-6
+    )  # error = h for x²
     before = explorer.error_curve.get_ydata().copy()
     explorer.function_choice.value = "e^x"
     assert not np.allclose(explorer.error_curve.get_ydata(), before)

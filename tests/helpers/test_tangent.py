@@ -1,6 +1,7 @@
 """The tangent explorer of lesson 01: the words in its readout and its benchmark moves.
 
 (The in-place update pattern itself is tested in test_widget_base.py.)"""
+
 from helpers.widgets.tangent import TangentExplorer, slope_meaning
 
 

@@ -1,4 +1,5 @@
 """The lesson-08 training lab: toggles change the run in place and the readout names the failure."""
+
 import html
 import re
 
@@ -96,14 +97,22 @@ def test_benchmark_moves_each_change_something():
         before = (readout(lab), lab.loss_line.get_ydata().copy())
         move()
         after = (readout(lab), lab.loss_line.get_ydata())
-        changed += before[0] != after[0] or len(before[1]) != len(after[1]) or not np.array_equal(before[1], after[1])
+        changed += (
+            before[0] != after[0]
+            or len(before[1]) != len(after[1])
+            or not np.array_equal(before[1], after[1])
+        )
     assert changed >= len(moves) - 2
 
 
 def test_controls_are_keyboard_widgets_and_figure_has_alt_text(lab):
     controls = [lab.scenario, lab.problem, lab.lr, lab.num_steps, lab.dtype, *lab.toggles.values()]
-    assert all(isinstance(c, (widgets.Dropdown, widgets.SelectionSlider, widgets.IntSlider, widgets.Checkbox))
-               for c in controls)
+    assert all(
+        isinstance(
+            c, (widgets.Dropdown, widgets.SelectionSlider, widgets.IntSlider, widgets.Checkbox)
+        )
+        for c in controls
+    )
     assert {settings.get("lr", 0.1) for settings in SCENARIOS.values()} <= set(lab.lr.options)
     caption = lab.widget.children[-2].children[1].value
     assert "loss" in lab.alt_text and "Figure:" in caption and "zig-zag" in caption
@@ -112,7 +121,7 @@ def test_controls_are_keyboard_widgets_and_figure_has_alt_text(lab):
 def test_axis_helpers():
     assert _decade_ticks(1e-30, 1e300) == [1.0, 1e100, 1e200, 1e300]  # never beyond 1e300
     assert len(_decade_ticks(1e0, 1e10)) <= 7
-    assert _settle((0, 20), (0, 10)) == (0, 20)     # still holds the data: keep
-    assert _settle((0, 20), (-5, 10)) == (-5, 10)   # data outside: change
-    assert _settle((-30, 300), (0, 5)) == (0, 5)    # far too wide: change
+    assert _settle((0, 20), (0, 10)) == (0, 20)  # still holds the data: keep
+    assert _settle((0, 20), (-5, 10)) == (-5, 10)  # data outside: change
+    assert _settle((-30, 300), (0, 5)) == (0, 5)  # far too wide: change
     assert _settle(None, (0, 5)) == (0, 5)

@@ -1,4 +1,5 @@
 """The explorer pattern: artists move in place, the figure is never rebuilt."""
+
 import numpy as np
 
 from helpers.widgets import TangentExplorer
@@ -8,7 +9,10 @@ def test_tangent_explorer_updates_in_place():
     explorer = TangentExplorer(function="x^2", x=1.0)
     widget = explorer.widget
     fig, tangent, curve = explorer.fig, explorer.tangent, explorer.curve
-    assert "x = 1.00" in explorer.readout.value and "slope f'(x) = 2.000" in explorer.readout.value.replace("&#x27;", "'")
+    assert (
+        "x = 1.00" in explorer.readout.value
+        and "slope f'(x) = 2.000" in explorer.readout.value.replace("&#x27;", "'")
+    )
     explorer.set_x(3.0)
     text = explorer.readout.value.replace("&#x27;", "'")
     assert "f(x) = 9.000" in text and "slope f'(x) = 6.000" in text
