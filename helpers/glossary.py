@@ -2,12 +2,18 @@
 
 Rendered by the glossary notebook, lessons/99-glossary.ipynb (introduced with the
 course home). Each entry names the lesson file and the section heading that teaches
-the term; :func:`link` turns them into a relative link with the heading anchor that
-JupyterLab and Notebook 7 create (the heading's text with spaces replaced by "-").
-A test checks that every lesson file and heading exists and that the lesson uses the
-term, and that the notebook's markdown is the one :func:`markdown_cells` generates.
+the term; :func:`link` turns them into a relative link that lands on that section.
 
-Regenerate the notebook after editing the terms::
+Where a link lands: JupyterLab 4 and Notebook 7 give a rendered heading the id
+``data-jupyter-id`` = its text with spaces replaced by "-" (:func:`anchor`), but they
+only find a heading fragment (``lesson.ipynb#2.-The-chain-rule``) once the target's
+markdown has been rendered, so a link to a lesson that is not open yet opens it at the
+top. The cell fragment ``lesson.ipynb#cell-id=<id>`` (JupyterLab 4.1 and later) needs no
+rendering, so the links point at the cell that holds the heading. A test checks every
+section exists, every anchor against a real render, and that clicking a link in
+JupyterLab brings the heading into view.
+
+Regenerate the notebook after editing the terms or moving a heading to another cell::
 
     python -m helpers.glossary lessons/99-glossary.ipynb
 
@@ -20,18 +26,15 @@ Look a term up from any notebook::
 from __future__ import annotations
 
 import html
+import json
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 
-L01 = "01-secant-to-tangent.ipynb"
-L02 = "02-derivative-rules.ipynb"
-L03 = "03-chain-rule.ipynb"
-L04 = "04-partial-derivatives-and-gradients.ipynb"
-L05 = "05-gradient-descent.ipynb"
-L06 = "06-vectorized-gradients.ipynb"
-L07 = "07-autograd-with-pytorch.ipynb"
-L08 = "08-when-training-goes-wrong.ipynb"
+from helpers import course
+
+L01, L02, L03, L04, L05, L06, L07, L08, L09 = (lesson.file for lesson in course.LESSONS)
 
 
 @dataclass(frozen=True)
@@ -53,24 +56,47 @@ class Term:
 
 
 def anchor(heading: str) -> str:
-    """The id JupyterLab gives a markdown heading: its text, spaces replaced by "-".
+    """The id JupyterLab and Notebook 7 give a markdown heading: its rendered text,
+    spaces replaced by "-".
 
     Inline markup is dropped first, as the rendered heading's text has none:
-    ``### Why `+=`: a value`` becomes ``Why-+=:-a-value``.
+    ``### Why `+=`: a value`` becomes ``Why-+=:-a-value``. (A heading with LaTeX gets an
+    id that depends on whether MathJax ran first, so sections that the glossary links to
+    contain no ``$``: a test checks.)
     """
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # [text](url) -> text
     text = text.replace("`", "").replace("**", "")
     text = re.sub(r"(?<!\w)[*_]([^*_]+)[*_](?!\w)", r"\1", text)  # *emphasis*
-    return text.strip().replace(" ", "-")
+    return html.unescape(text.strip()).replace(" ", "-")
+
+
+@cache
+def section_cells(lesson: str) -> dict[str, str]:
+    """{heading text: id of the markdown cell that holds it} for a lesson file."""
+    cells = json.loads((course.LESSONS_DIR / lesson).read_text(encoding="utf-8"))["cells"]
+    found = {}
+    for cell in cells:
+        if cell["cell_type"] != "markdown":
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        for line in source.splitlines():
+            heading = re.match(r"#{1,6} (.+)", line)
+            if heading:
+                found.setdefault(heading.group(1).strip(), cell["id"])
+    return found
 
 
 def lesson_title(lesson: str) -> str:
-    return f"Lesson {int(lesson[:2])}"
+    """ "Lesson 3" (or "Lab") for a lesson file name."""
+    return course.lesson(lesson[:2]).label
 
 
 def link(lesson: str, section: str) -> str:
-    """A markdown link to a lesson section, relative to the lessons/ folder."""
-    return f"[{lesson_title(lesson)} · {section.replace('`', '')}]({lesson}#{anchor(section)})"
+    """A markdown link, relative to the lessons/ folder, to the cell holding a section heading."""
+    cell_id = section_cells(lesson).get(section)
+    if cell_id is None:
+        raise KeyError(f"{lesson} has no heading {section!r}")
+    return f"[{lesson_title(lesson)} · {section.replace('`', '')}]({lesson}#cell-id={cell_id})"
 
 
 TERMS: list[Term] = [
@@ -767,13 +793,23 @@ def lookup(word: str) -> Lookup:
 
 
 def write_notebook(path) -> None:
-    """Write the glossary notebook (markdown generated from :data:`TERMS`, one search cell)."""
+    """Write the glossary notebook (markdown generated from :data:`TERMS`, one search cell).
+
+    Cells keep the ids of the notebook they replace, position by position, so that
+    regenerating it changes only the text that changed.
+    """
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
     cells = [new_markdown_cell(text) for text in markdown_cells()]
     cells.append(new_markdown_cell("## Search"))
     cells.append(new_code_cell(SEARCH_CELL))
+    try:
+        old_ids = [cell.id for cell in nbformat.read(str(path), as_version=4).cells]
+    except (OSError, ValueError):
+        old_ids = []
+    for cell, old_id in zip(cells, old_ids):
+        cell.id = old_id
     nb = new_notebook(
         cells=cells,
         metadata={

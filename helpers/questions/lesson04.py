@@ -1,9 +1,7 @@
 """Self-checks of lesson 04, partial derivatives and gradients
 (lessons/04-partial-derivatives-and-gradients.ipynb)."""
 
-from helpers.checks import Question
-
-LINK = "04-partial-derivatives-and-gradients.ipynb"
+from helpers.questions.model import Question
 
 QUESTIONS = [
     Question(
@@ -21,7 +19,6 @@ QUESTIONS = [
             ("2*x*y + 5", "5y contains no x: with y held fixed it is a constant, derivative 0."),
             ("x**2 + 5", "That is ∂f/∂y (y varies, x held fixed). For ∂f/∂x, x varies."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="04.dfdy-x2y-5y",
@@ -37,7 +34,6 @@ QUESTIONS = [
             ("5", "x²y also changes with y: with x fixed it is x²·y, derivative x²."),
             ("2*x*y", "That is ∂f/∂x. For ∂f/∂y, hold x fixed and let y vary."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="04.grad-at-1-2",
@@ -50,7 +46,6 @@ QUESTIONS = [
             ([10, 8], "3y² at y = 2 is 3·4 = 12, not 3·2 = 6: square y before multiplying."),
             ([10, 38], "3y² means 3·(y²) = 12, not (3y)² = 36."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="04.gradient-shape",
@@ -73,7 +68,6 @@ QUESTIONS = [
                 "A (10000, 1) column is a 2-D array; the gradient has exactly the shape of w, (10000,).",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="04.steepest-slope",
@@ -98,7 +92,6 @@ QUESTIONS = [
             (-4, "−4 is the slope along the y-axis, u = [0, 1]; turning u towards ∇f gives more."),
             (4, "4 is the slope along u = [0, −1]; turning u towards ∇f gives more."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="04.level-set-slope",
@@ -121,7 +114,6 @@ QUESTIONS = [
                 "For every differentiable f the value on a level set is constant.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="04.saddle",
@@ -146,6 +138,5 @@ QUESTIONS = [
                 "Only a zero eigenvalue leaves the test inconclusive.",
             ),
         ],
-        lesson_link=LINK,
     ),
 ]

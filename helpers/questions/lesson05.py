@@ -1,8 +1,6 @@
 """Self-checks of lesson 05, "Gradient descent"."""
 
-from helpers.checks import Question
-
-LINK = "05-gradient-descent.ipynb"
+from helpers.questions.model import Question
 
 QUESTIONS = [
     Question(
@@ -33,7 +31,6 @@ QUESTIONS = [
                 "knows which way is downhill from here.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="05.one-step",
@@ -60,7 +57,6 @@ QUESTIONS = [
             ),
             ([-0.2, 0.4], "That is the step −lr·∇L; add it to w to get the new weights."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="05.loss-after-step-1",
@@ -87,7 +83,6 @@ QUESTIONS = [
             (6.5536, "6.5536 is only the x² part; add 3·0.48² for the y part."),
         ],
         rtol=1e-4,
-        lesson_link=LINK,
     ),
     Question(
         id="05.predict-lr-0.3",
@@ -115,7 +110,6 @@ QUESTIONS = [
                 "−0.8, both smaller than 1 in size. lr = 0.3 is below the boundary 1/3.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="05.first-diverging-lr",
@@ -149,7 +143,6 @@ QUESTIONS = [
             ("2/3", "The curvature along y is the second derivative of 3y², which is 6, not 3."),
         ],
         rtol=1e-3,
-        lesson_link=LINK,
     ),
     Question(
         id="05.best-lr",
@@ -174,7 +167,6 @@ QUESTIONS = [
             ),
         ],
         rtol=1e-3,
-        lesson_link=LINK,
     ),
     Question(
         id="05.small-gradient-minimum",
@@ -195,7 +187,6 @@ QUESTIONS = [
             ),
             ("no", "It often is a minimum; the point is that the gradient alone cannot tell you."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="05.which-minimum",
@@ -225,7 +216,6 @@ QUESTIONS = [
                 "minimum is.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="05.minibatch",
@@ -254,6 +244,5 @@ QUESTIONS = [
                 "A batch gradient can be larger or smaller; it scatters around the full gradient.",
             ),
         ],
-        lesson_link=LINK,
     ),
 ]

@@ -1,8 +1,6 @@
 """Self-checks of lesson 06, "Vectorized gradients"."""
 
-from helpers.checks import Question
-
-LINK = "06-vectorized-gradients.ipynb"
+from helpers.questions.model import Question
 
 QUESTIONS = [
     Question(
@@ -18,7 +16,6 @@ QUESTIONS = [
             ([0.2, -0.3, 0.1], "That is +lr·∇L, a step uphill. Gradient descent subtracts."),
             ([-2, 3, -1], "Right direction, but the step is scaled by the learning rate 0.1."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="06.residual",
@@ -40,7 +37,6 @@ QUESTIONS = [
             ),
             ("the loss", "The loss is one number, the mean of the squared residuals."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="06.residual-shape",
@@ -59,7 +55,6 @@ QUESTIONS = [
                 "(5,) is the shape of w and of the gradient; the residual has one entry per example.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="06.gradient-shape",
@@ -81,7 +76,6 @@ QUESTIONS = [
             ((5, 5), "(5, 5) is the shape of XᵀX (the Hessian up to 2/n), not of the gradient."),
             ((100, 5), "(100, 5) is X itself; the gradient has the shape of w."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="06.gradcheck-half",
@@ -103,7 +97,6 @@ QUESTIONS = [
                 "Swapping them would give a shape error, not a clean factor of 0.5.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="06.max-stable-lr",
@@ -132,7 +125,6 @@ QUESTIONS = [
             ),
         ],
         rtol=1e-3,
-        lesson_link=LINK,
     ),
     Question(
         id="06.why-scaling",
@@ -162,6 +154,5 @@ QUESTIONS = [
                 "nothing would improve. Standardising changes the *relative* curvatures.",
             ),
         ],
-        lesson_link=LINK,
     ),
 ]

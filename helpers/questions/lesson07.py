@@ -1,8 +1,6 @@
 """Self-checks of lesson 07, "Automatic differentiation with PyTorch"."""
 
-from helpers.checks import Question
-
-LINK = "07-autograd-with-pytorch.ipynb"
+from helpers.questions.model import Question
 
 QUESTIONS = [
     Question(
@@ -32,7 +30,6 @@ QUESTIONS = [
                 "touch the graph or the gradients.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="07.zero-grad-why",
@@ -65,7 +62,6 @@ QUESTIONS = [
                 "step() uses whatever .grad holds; with a zero gradient it would not move at all.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="07.grad-at-4-3",
@@ -86,7 +82,6 @@ QUESTIONS = [
             ),
             ([43.0, 43.0], "43 is the loss itself; .grad holds its partial derivatives."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="07.z-grad-x",
@@ -105,7 +100,6 @@ QUESTIONS = [
             (6.0, "2y = 6 is only the derivative of 2xy; add 2x = 4 from x²."),
             (25.0, "25 is z itself, (2 + 3)²; x.grad is ∂z/∂x."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="07.grad-twice",
@@ -125,7 +119,6 @@ QUESTIONS = [
             ),
             ([0.0, 0.0], "Nothing cleared .grad: zero_grad() was never called."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="07.reverse-passes",
@@ -152,7 +145,6 @@ QUESTIONS = [
             ),
         ],
         rtol=1e-9,
-        lesson_link=LINK,
     ),
     Question(
         id="07.numeric-evals",
@@ -176,6 +168,5 @@ QUESTIONS = [
             (1, "One evaluation gives the loss, not its slope in 1000 directions."),
         ],
         rtol=1e-9,  # a count: 1001 is not 1000
-        lesson_link=LINK,
     ),
 ]
