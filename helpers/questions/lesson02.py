@@ -167,4 +167,55 @@ QUESTIONS = [
         ],
         rtol=1e-3,
     ),
+    Question(
+        id="02.wx-which-rule",
+        prompt=(
+            "A neuron computes w · x. Which rule gives its slope with respect to the weight w, "
+            "for a fixed input x?"
+        ),
+        kind="choice",
+        answer="the constant-multiple rule",
+        options=[
+            "the constant-multiple rule",
+            "the product rule",
+            "the power rule",
+            "the chain rule",
+        ],
+        explanation=(
+            "The input x does not change when w does, so w · x is a constant times w and its slope "
+            "is x. The product rule is for two factors that both depend on the variable, such as "
+            "z · σ(z)."
+        ),
+        mistakes=[
+            (
+                "the product rule",
+                "The product rule would add w · (dx/dw), but dx/dw = 0: x is a fixed input. "
+                "It is the constant-multiple rule.",
+            ),
+            (
+                "the power rule",
+                "w appears to the first power only; its coefficient x is what matters.",
+            ),
+            ("the chain rule", "There is no function inside a function here, just x times w."),
+        ],
+    ),
+    Question(
+        id="02.silu-slope-at-0",
+        prompt="SiLU(z) = z · σ(z). What is its slope at z = 0? (σ(0) = 0.5)",
+        kind="number",
+        answer=0.5,
+        explanation=(
+            "Product rule: SiLU'(z) = 1 · σ(z) + z · σ'(z). At z = 0 the second term is "
+            "0 · σ'(0) = 0, so the slope is σ(0) = 0.5."
+        ),
+        mistakes=[
+            (
+                0.25,
+                "0.25 is σ'(0) alone; the product rule adds σ(0) · 1 and multiplies σ'(0) by z = 0.",
+            ),
+            (0.75, "At z = 0 the term z · σ'(z) is 0, not σ'(0) = 0.25."),
+            (0, "SiLU(0) = 0, but its slope there is σ(0) = 0.5."),
+        ],
+        rtol=1e-6,
+    ),
 ]

@@ -139,4 +139,59 @@ QUESTIONS = [
             ),
         ],
     ),
+    Question(
+        id="04.grad-xAx",
+        prompt="For A = [[1, 2], [0, 3]] and x = [1, 1], what is the gradient of xᵀAx?",
+        kind="vector",
+        answer=[4, 8],
+        explanation=(
+            "∇(xᵀAx) = (A + Aᵀ)x. Here A + Aᵀ = [[2, 2], [2, 6]], so the gradient is "
+            "[2 + 2, 2 + 6] = [4, 8]."
+        ),
+        mistakes=[
+            ([6, 6], "That is 2Ax, right only for a symmetric A; this A is not, so use (A + Aᵀ)x."),
+            (
+                [3, 3],
+                "That is Ax: each xₖ appears twice in xᵀAx, once as a row and once as a column index.",
+            ),
+            ([2, 10], "That is 2Aᵀx; the gradient needs both A and Aᵀ: (A + Aᵀ)x."),
+        ],
+    ),
+    Question(
+        id="04.affine-jacobian-shape",
+        prompt="A has shape (3, 5) and b shape (3,). What is the shape of the Jacobian of Ax − b with respect to x?",
+        kind="shape",
+        answer=(3, 5),
+        explanation=("∂(Ax − b)ᵢ/∂xⱼ = Aᵢⱼ: the Jacobian is A itself, outputs × inputs = (3, 5)."),
+        mistakes=[
+            (
+                (5, 3),
+                "That is Aᵀ: a Jacobian has one row per output (3) and one column per input (5).",
+            ),
+            ((5,), "(5,) is the shape of x; the Jacobian has a row for each of the 3 outputs."),
+            (
+                (3,),
+                "(3,) is the shape of the output; the Jacobian has a column for each of the 5 inputs.",
+            ),
+        ],
+    ),
+    Question(
+        id="04.two-paths",
+        prompt=(
+            "f depends on t through u and v: at some t, ∂f/∂u = 2, du/dt = 4, ∂f/∂v = 3 and "
+            "dv/dt = −1. What is df/dt?"
+        ),
+        kind="number",
+        answer=5,
+        explanation=(
+            "Sum over the paths, each the product along it: ∂f/∂u·du/dt + ∂f/∂v·dv/dt = "
+            "2·4 + 3·(−1) = 8 − 3 = 5."
+        ),
+        mistakes=[
+            (8, "That is only the path through u; the path through v adds 3·(−1) = −3."),
+            (-3, "That is only the path through v; add the path through u, 2·4 = 8."),
+            (-24, "Paths add; only the derivatives *along* one path multiply."),
+        ],
+        rtol=1e-9,
+    ),
 ]

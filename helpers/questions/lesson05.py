@@ -245,4 +245,58 @@ QUESTIONS = [
             ),
         ],
     ),
+    Question(
+        id="05.momentum-stable-range",
+        prompt=(
+            "Heavy-ball momentum with β = 0.5 on a quadratic whose largest curvature is λmax = 6. "
+            "Below which learning rate is it stable?"
+        ),
+        kind="number",
+        answer=0.5,
+        explanation=(
+            "Momentum is stable for 0 < ηλ < 2(1 + β) in every direction, so "
+            "η < 2(1 + 0.5)/6 = 3/6 = 0.5."
+        ),
+        mistakes=[
+            (1 / 3, "1/3 = 2/λmax is the limit without momentum; β = 0.5 stretches it by 1 + β."),
+            (1 / 6, "1/λmax is not the limit: the bound is 2(1 + β)/λmax."),
+        ],
+        rtol=1e-6,
+    ),
+    Question(
+        id="05.complex-roots",
+        prompt=(
+            "Momentum with β = 0.81; in some direction the two eigenvalues of the iteration matrix "
+            "M are complex. By what factor does the error there shrink per step?"
+        ),
+        kind="number",
+        answer=0.9,
+        explanation=(
+            "The two eigenvalues multiply to β; complex ones are conjugates with equal modulus, "
+            "so each has modulus √β = √0.81 = 0.9, whatever the learning rate."
+        ),
+        mistakes=[
+            (0.81, "0.81 is their product; each of the two conjugate roots has modulus √0.81."),
+            (0.19, "The modulus of the roots is √β, not 1 − β."),
+        ],
+        rtol=1e-6,
+    ),
+    Question(
+        id="05.sqrt-kappa",
+        prompt=(
+            "A quadratic's curvatures have condition number κ = λmax/λmin = 400. With their best "
+            "settings, about how many times fewer steps does momentum need than plain gradient descent?"
+        ),
+        kind="number",
+        answer=20,
+        explanation=(
+            "Plain descent shrinks the slow direction by about 1 − 2/κ per step, momentum with "
+            "the best η and β by about 1 − 2/√κ: the step counts differ by a factor √κ = √400 = 20."
+        ),
+        mistakes=[
+            (400, "That is κ itself; the speed-up is its square root."),
+            (200, "The step counts scale like κ/2 and √κ/2: their ratio is √κ."),
+        ],
+        rtol=0.05,
+    ),
 ]

@@ -169,4 +169,47 @@ QUESTIONS = [
         ],
         rtol=1e-9,  # a count: 1001 is not 1000
     ),
+    Question(
+        id="07.vjp",
+        prompt=(
+            "y = M @ x with M = [[1, 2, 3], [4, 5, 6]] and x of shape (3,). After "
+            "y.backward(gradient=torch.tensor([1., 1.])), what is x.grad?"
+        ),
+        kind="vector",
+        answer=[5, 7, 9],
+        explanation=(
+            "backward with a gradient v computes vᵀJ, and the Jacobian of M @ x is M: "
+            "[1, 1] @ M = [1 + 4, 2 + 5, 3 + 6] = [5, 7, 9]. It has the shape of x."
+        ),
+        mistakes=[
+            ([6, 15], "That is M @ [1, 1, 1], the sums of the rows; x.grad is vᵀM, shaped like x."),
+        ],
+        rtol=1e-9,
+    ),
+    Question(
+        id="07.detach-factor",
+        prompt="x = torch.tensor(3., requires_grad=True). What does (x * x.detach()).backward() put in x.grad?",
+        kind="number",
+        answer=3,
+        explanation=(
+            "x.detach() is a constant 3 to autograd, so the expression is 3·x and its derivative "
+            "is 3: only one factor passes a gradient back."
+        ),
+        mistakes=[(6, "6 = 2x is the derivative of x·x; the detached factor passes no gradient.")],
+        rtol=1e-9,
+    ),
+    Question(
+        id="07.branch",
+        prompt=(
+            "def f(x): return x**2 if x > 0 else -3 * x. What gradient does autograd give at x = -1?"
+        ),
+        kind="number",
+        answer=-3,
+        explanation=(
+            "At x = −1 the else branch runs, so the recorded graph is −3·x and its derivative is "
+            "−3. Autograd differentiates the path that actually ran."
+        ),
+        mistakes=[(-2, "−2 = 2x is the slope of the other branch, which did not run at x = −1.")],
+        rtol=1e-9,
+    ),
 ]
