@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml
 env: $(STAMP)
 
 ## Open the course home in JupyterLab (extra options: make lab ARGS='--no-browser --port=8899').
-## The venv goes first on PATH so terminals and `!python` in notebooks use the course's Python.
+## The venv goes first on PATH so `!python` in notebooks uses the course's Python, and the
+## terminals put it back in front after ~/.bashrc (which may activate conda or pyenv).
 lab: $(STAMP)
+	$(PY) -m tools.student_mode $(VENV) --terminal-only
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" \
 	    $(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
 	    --LabApp.default_url=/lab/tree/lessons/00-course-home.ipynb $(AS_ROOT) $(ARGS)

@@ -21,6 +21,7 @@ import html
 import json
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,12 +31,27 @@ from helpers import course
 
 SAVE_WAIT_S = 5.0  # how long to wait for the page's save to reach the disk
 
+
+def run_in_background(work) -> None:
+    """Run ``work`` in a thread, so the kernel stays free (and the page gets the save script)."""
+    threading.Thread(target=work, daemon=True).start()
+
+
 # Runs in the page, next to the button's output: press the Save button of the notebook
 # that holds this output (JupyterLab 4 and Notebook 7 both have one in their toolbar).
+# The output is rendered before it is attached to the page, so look for the notebook
+# again for a few seconds until it is there.
 SAVE_SCRIPT = """
-const panel = element.closest('.jp-NotebookPanel');
-const save = panel && panel.querySelector('[data-command="docmanager:save"]');
-if (save) { save.click(); }
+const pressSave = (triesLeft) => {
+    const panel = element.closest('.jp-NotebookPanel');
+    const save = panel && panel.querySelector('[data-command="docmanager:save"]');
+    if (save) {
+        save.click();
+    } else if (triesLeft > 0) {
+        setTimeout(() => pressSave(triesLeft - 1), 100);
+    }
+};
+pressSave(30);
 """
 
 
@@ -204,22 +220,33 @@ def check_my_work(which=None):
     page_script = widgets.Output(layout={"display": "none"})
     report = widgets.HTML()
 
+    def save_then_grade(clicked_at: float) -> None:
+        try:
+            deadline = clicked_at + SAVE_WAIT_S
+            while _saved_at(path) < clicked_at and time.time() < deadline:
+                time.sleep(0.1)
+            note = saved_version_note(path, clicked_at, saved=_saved_at(path) >= clicked_at)
+            status.value = f"<span role='status'>{html.escape(note)} Grading…</span>"
+            result = check_exercise(exercise.name, path=path)
+            result = CheckReport(
+                result.assignment, result.result, result.error, (note, *result.notes)
+            )
+        except Exception as error:  # shown in the notebook, never lost in a thread
+            result = CheckReport(exercise.name, None, f"{type(error).__name__}: {error}")
+        finally:
+            status.value = ""
+            button.disabled = False
+        report.value = result._repr_html_()
+
     def on_click(_) -> None:
         button.disabled = True
         clicked_at = time.time()
         status.value = "<span role='status'>Saving the notebook…</span>"
         page_script.clear_output()
         page_script.append_display_data(Javascript(SAVE_SCRIPT))
-        deadline = clicked_at + SAVE_WAIT_S
-        while _saved_at(path) < clicked_at and time.time() < deadline:
-            time.sleep(0.1)
-        note = saved_version_note(path, clicked_at, saved=_saved_at(path) >= clicked_at)
-        status.value = f"<span role='status'>{html.escape(note)} Grading…</span>"
-        result = check_exercise(exercise.name, path=path)
-        result = CheckReport(result.assignment, result.result, result.error, (note, *result.notes))
-        status.value = ""
-        report.value = result._repr_html_()
-        button.disabled = False
+        # return at once: the page receives (and runs) the save script only after this
+        # handler returns, so the waiting and grading happen in the background
+        run_in_background(lambda: save_then_grade(clicked_at))
 
     button.on_click(on_click)
     return widgets.VBox([widgets.HBox([button, status]), page_script, report])

@@ -126,6 +126,8 @@ def live_exercise(tmp_path, monkeypatch):
         return CheckReport("exercise-01-derivatives", RESULT)
 
     monkeypatch.setattr(grading, "check_exercise", fake_check)
+    # the button's work runs in a thread; here it runs at once, so the test can look at it
+    monkeypatch.setattr(grading, "run_in_background", lambda work: work())
     return notebook, graded
 
 
@@ -156,6 +158,29 @@ def test_button_saves_then_grades_the_saved_file(live_exercise):
     assert graded == [notebook]
     assert status == "" and "7 of 10 points" in report
     assert "Saved your notebook at" in report and "graded that version" in report
+
+
+def test_the_click_handler_returns_before_the_work(live_exercise, monkeypatch):
+    # the page only runs the save script after the handler returns: it must not wait
+    queued = []
+    monkeypatch.setattr(grading, "run_in_background", queued.append)
+    box = check_my_work()
+    box.children[0].children[0].click()
+    button, status = box.children[0].children
+    assert len(queued) == 1 and button.disabled and "Saving" in status.value
+    assert box.children[1].outputs and box.children[2].value == ""  # script sent, no report yet
+    queued[0]()
+    assert not button.disabled and "7 of 10 points" in box.children[2].value
+
+
+def test_an_unexpected_error_is_shown_and_the_button_comes_back(live_exercise, monkeypatch):
+    def broken(which, timeout=600, path=None):
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(grading, "check_exercise", broken)
+    box = check_my_work()
+    _, report = _click(box)
+    assert "OSError: disk on fire" in report and not box.children[0].children[0].disabled
 
 
 def test_button_says_when_it_could_not_save(live_exercise):
