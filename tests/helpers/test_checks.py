@@ -7,24 +7,8 @@ import ipywidgets as widgets
 
 from helpers import progress
 from helpers.checks import check, quiz
-from helpers.questions.model import Question
+from tests.helpers.test_questions_model import CHOICE, NUMBER
 
-NUMBER = Question(
-    "t.number",
-    "secant slope of x^2 from 2 to 2.1?",
-    "number",
-    4.1,
-    "Slope = (f(2.1) - f(2)) / 0.1.",
-    mistakes=[(0.41, "You forgot to divide by h.")],
-)
-CHOICE = Question(
-    "t.choice",
-    "sign of slope at -1.5?",
-    "choice",
-    "negative",
-    "f'(x)=2x.",
-    options=["negative", "zero", "positive"],
-)
 BANK = {"t.number": NUMBER, "t.choice": CHOICE}
 
 
