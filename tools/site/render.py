@@ -14,7 +14,7 @@ lessons link to sections the way JupyterLab names them (``02-derivative-rules.ip
 #4.-Derivatives-of-activation-functions``); those links are resolved here to the page
 and the section's id. A live widget cannot run on a static page: an output that is a
 widget shows the static representation in the same display data (the explorer's first
-frame, with its alt text) or, without one, a note to open the page live.
+frame, with its alt text) or, without one (a self-check quiz), a note to open it live.
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ from tools.site import Course, course
 THEME = Path(__file__).resolve().parents[2] / "site" / "theme"
 ASSETS = ("course.css", "search.js")
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+NOTEBOOK_HREF = re.compile(r'href="([^":]+?\.ipynb(?:#[^"]*)?)"')
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-LIVE_NOTE = "Interactive figure: open this page live (Launch on Binder) to move its controls."
+LIVE_NOTE = "Interactive: open this page live (Launch on Binder) to use it."
 
 
 def jupyter_anchor(text: str) -> str:
@@ -297,7 +298,10 @@ class PageRenderer:
         return f'<a href="{html.escape(href, quote=True)}">{self.children(node)}</a>'
 
     def link_href(self, node) -> str:
-        source = node.get("urlSource") or node.get("url", "")
+        return self.resolve(node.get("urlSource") or node.get("url", ""))
+
+    def resolve(self, source: str) -> str:
+        """The site URL of a link as written in the notebook (relative to the notebook)."""
         if re.match(r"^[a-z][a-z0-9+.-]*:", source):  # https:, mailto: ...
             return source
         path, _, fragment = source.partition("#")
@@ -309,6 +313,14 @@ class PageRenderer:
             return self.site.link_to(self.page, target, fragment)
         self.site.problems.append(f"{self.page.source}: link to {source}, which is not on the site")
         return source
+
+    def output_html(self, text: str) -> str:
+        """An output's HTML, with its links to notebooks (the course home's table) resolved."""
+
+        def replace(match: re.Match) -> str:
+            return f'href="{html.escape(self.resolve(html.unescape(match.group(1))), quote=True)}"'
+
+        return NOTEBOOK_HREF.sub(replace, text)
 
     # -- notebook outputs ------------------------------------------------------------------
     def node_outputs(self, node):
@@ -335,7 +347,7 @@ class PageRenderer:
         is_widget = WIDGET_MIME in bundle
         body = ""
         if "text/html" in bundle:
-            body = f'<div class="output html">{self.bundle_text(bundle["text/html"])}</div>'
+            body = f'<div class="output html">{self.output_html(self.bundle_text(bundle["text/html"]))}</div>'
         elif "image/png" in bundle or "image/jpeg" in bundle:
             mime = "image/png" if "image/png" in bundle else "image/jpeg"
             entry = bundle[mime]
