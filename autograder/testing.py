@@ -42,7 +42,9 @@ import hashlib
 import inspect
 import textwrap
 import warnings
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any, TypeAlias
 
 import numpy as np
 
@@ -65,6 +67,11 @@ __all__ = [
 ]
 
 
+Array: TypeAlias = "np.ndarray[Any, Any]"
+# a known wrong answer: (the value it gives, or a predicate on the answer; its message)
+Mistake: TypeAlias = "tuple[Any, str]"
+
+
 class TestFailure(AssertionError):
     """A failed check. ``str(failure)`` is the message the student sees."""
 
@@ -82,7 +89,7 @@ def seeded_rng(name: str) -> np.random.Generator:
 
 
 @contextmanager
-def quietly():
+def quietly() -> Iterator[None]:
     """Silence warnings and NumPy floating-point messages inside the block.
 
     A correct gradient descent on a diverging run overflows and NumPy warns; in the
@@ -97,11 +104,11 @@ def quietly():
 # --------------------------------------------------------------------------- values
 
 
-def _is_torch_tensor(value) -> bool:
+def _is_torch_tensor(value: Any) -> bool:
     return type(value).__module__.startswith("torch") and hasattr(value, "detach")
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """Torch tensors (alone or inside lists/tuples) as NumPy arrays; the trusted
     grader already delivers them so, this makes the student's kernel agree."""
     if _is_torch_tensor(value):
@@ -111,7 +118,7 @@ def _plain(value):
     return value
 
 
-def _type_name(value) -> str:
+def _type_name(value: Any) -> str:
     if value is None:
         return "None"
     if callable(value) and not isinstance(value, np.ndarray):
@@ -119,7 +126,7 @@ def _type_name(value) -> str:
     return type(value).__name__
 
 
-def _reject(value, message: str):
+def _reject(value: Any, message: str) -> None:
     """Fail with ``message``, unless ``value`` is the trusted grader's handle for an
     object that is not plain data: touching it raises the grader's own TestFailure,
     which names the type the student's function really returned."""
@@ -132,18 +139,18 @@ def _reject(value, message: str):
     raise TestFailure(message)
 
 
-def _fmt(value) -> str:
+def _fmt(value: Any) -> str:
     array = np.asarray(value)
     if array.ndim == 0:
         return f"{float(array):.10g}" if array.dtype.kind in "biuf" else repr(value)
     return np.array2string(array, precision=6, separator=", ", threshold=12, edgeitems=3)
 
 
-def _shape_text(shape: tuple) -> str:
+def _shape_text(shape: tuple[int, ...]) -> str:
     return "a single number" if shape == () else f"shape {shape}"
 
 
-def as_array(value, what: str, shape: tuple | None = None) -> np.ndarray:
+def as_array(value: Any, what: str, shape: tuple[int, ...] | None = None) -> Array:
     """``value`` as a float array, or a :class:`TestFailure` that says what came back.
 
     ``what`` names the value for the message, e.g. ``"secant_slope(x**2, 3, 0.1)"``.
@@ -175,7 +182,7 @@ def as_array(value, what: str, shape: tuple | None = None) -> np.ndarray:
     return array
 
 
-def _close(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> np.ndarray:
+def _close(actual: Array, expected: Array, rtol: float, atol: float) -> Array:
     """Elementwise closeness that treats NaN and infinities explicitly: NaN matches
     only NaN, an infinity only the same infinity, finite values within
     ``atol + rtol * |expected|``."""
@@ -184,10 +191,13 @@ def _close(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -
         same_inf = np.isinf(actual) & (actual == expected)
         finite = np.isfinite(actual) & np.isfinite(expected)
         near = np.abs(actual - expected) <= atol + rtol * np.abs(expected)
-    return both_nan | same_inf | (finite & near)
+    close: Array = both_nan | same_inf | (finite & near)
+    return close
 
 
-def _match_mistake(actual: np.ndarray, mistakes, rtol: float, atol: float) -> str | None:
+def _match_mistake(
+    actual: Array, mistakes: Sequence[Mistake], rtol: float, atol: float
+) -> str | None:
     """The message of the first known mistake that ``actual`` matches.
 
     Each mistake is ``(candidate, message)``; the candidate is either the value the
@@ -204,7 +214,7 @@ def _match_mistake(actual: np.ndarray, mistakes, rtol: float, atol: float) -> st
         except Exception:  # a predicate that cannot judge this value does not match
             hit = False
         if hit:
-            return message
+            return str(message)
     return None
 
 
@@ -222,7 +232,9 @@ def _not_finite_hint(actual: np.ndarray, expected: np.ndarray, ok: np.ndarray) -
     return ""
 
 
-def _compare(actual, expected, what, rtol, atol, mistakes):
+def _compare(
+    actual: Any, expected: Any, what: str, rtol: float, atol: float, mistakes: Sequence[Mistake]
+) -> tuple[Array, Array, Array | None]:
     """Shared first half of the ``expect_*`` checks: ``(array, expected, ok)`` where
     ``ok`` is None when everything matched; raises for a shape mismatch or a
     recognised mistake."""
@@ -241,7 +253,7 @@ def _compare(actual, expected, what, rtol, atol, mistakes):
     return array, expected, ok
 
 
-def _values_differ(what, array, expected, ok) -> TestFailure:
+def _values_differ(what: str, array: Array, expected: Array, ok: Array) -> TestFailure:
     if expected.ndim == 0:
         return TestFailure(
             f"{what} gave {_fmt(array)}, expected {_fmt(expected)}"
@@ -254,7 +266,13 @@ def _values_differ(what, array, expected, ok) -> TestFailure:
 
 
 def expect_close(
-    actual, expected, what: str, *, rtol: float = 1e-7, atol: float = 1e-10, mistakes=()
+    actual: Any,
+    expected: Any,
+    what: str,
+    *,
+    rtol: float = 1e-7,
+    atol: float = 1e-10,
+    mistakes: Sequence[Mistake] = (),
 ) -> None:
     """Check that ``actual`` equals ``expected`` within ``atol + rtol * |expected|``.
 
@@ -291,7 +309,14 @@ def _ratio_words(ratio: float, shared: bool) -> str | None:
 
 
 def expect_gradient(
-    actual, expected, what: str, *, rtol: float = 1e-6, atol: float = 1e-8, mistakes=(), names=None
+    actual: Any,
+    expected: Any,
+    what: str,
+    *,
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+    mistakes: Sequence[Mistake] = (),
+    names: Sequence[str] | None = None,
 ) -> None:
     """:func:`expect_close` for gradients: a failure names the coordinate(s) and the
     pattern (a factor of 2, a flipped sign, zeros, swapped coordinates).
@@ -306,7 +331,7 @@ def expect_gradient(
         raise _values_differ(what, array, expected, ok)
     bad = [tuple(int(i) for i in index) for index in np.argwhere(~ok)]
 
-    def label(index):
+    def label(index: tuple[int, ...]) -> str:
         text = str(index[0]) if len(index) == 1 else str(index)
         if names is not None and len(index) == 1:
             text += f" ({names[index[0]]})"
@@ -350,7 +375,7 @@ def expect_gradient(
     )
 
 
-def expect_shape(actual, shape: tuple, what: str, hint: str = "") -> None:
+def expect_shape(actual: Any, shape: tuple[int, ...], what: str, hint: str = "") -> None:
     """Check the shape of a returned array (``()`` for one number)."""
     array = as_array(actual, what)
     if array.shape != tuple(shape):
@@ -360,7 +385,7 @@ def expect_shape(actual, shape: tuple, what: str, hint: str = "") -> None:
         )
 
 
-def expect_callable(value, what: str, hint: str = ""):
+def expect_callable(value: Any, what: str, hint: str = "") -> Any:
     """Check that a function came back (e.g. from ``compose_derivative``); return it."""
     if not callable(value) or isinstance(value, np.ndarray):
         _reject(
@@ -371,7 +396,7 @@ def expect_callable(value, what: str, hint: str = ""):
     return value
 
 
-def expect_rows_distinct(path, what: str = "path") -> None:
+def expect_rows_distinct(path: Any, what: str = "path") -> None:
     """Check that consecutive rows of an optimisation path differ.
 
     Two equal rows in a row are the signature of appending the same array object at
@@ -389,7 +414,7 @@ def expect_rows_distinct(path, what: str = "path") -> None:
                 )
 
 
-def expect_ends_at_first_nonfinite(path, what: str = "path") -> None:
+def expect_ends_at_first_nonfinite(path: Any, what: str = "path") -> None:
     """Check the stopping rule of a diverging run: every row finite except the last.
 
     A run that overflows must stop at its first iterate that is not finite (inf or
@@ -412,7 +437,7 @@ def expect_ends_at_first_nonfinite(path, what: str = "path") -> None:
         )
 
 
-def expect_parts(value, names, what: str) -> list:
+def expect_parts(value: Any, names: Sequence[str], what: str) -> list[Any]:
     """Check that a function returned a tuple (or list) of ``len(names)`` parts, e.g.
     ``dL_dw, dL_db = expect_parts(result, ("dL_dw", "dL_db"), "neuron_gradients(...)")``."""
     expected = f"a tuple ({', '.join(names)})"
@@ -423,7 +448,9 @@ def expect_parts(value, names, what: str) -> list:
     return list(value)
 
 
-def expect_equivalent(actual, expected, what: str, symbols=None) -> None:
+def expect_equivalent(
+    actual: Any, expected: Any, what: str, symbols: Sequence[Any] | None = None
+) -> None:
     """Check a list of SymPy expressions against the expected list, term by term.
 
     Any algebraically equal form is accepted (``2*x*y`` and ``x*y*2``): the
@@ -476,7 +503,7 @@ def expect_equivalent(actual, expected, what: str, symbols=None) -> None:
 # --------------------------------------------------------------------------- code and inputs
 
 
-def _function_name(fn) -> str:
+def _function_name(fn: Any) -> str:
     for attribute in ("__name__", "name"):
         name = getattr(fn, attribute, None)
         if isinstance(name, str) and name:
@@ -484,7 +511,7 @@ def _function_name(fn) -> str:
     return "the function"
 
 
-def source_of(fn) -> str:
+def source_of(fn: Any) -> str:
     """The source code of a student's function.
 
     In the trusted grader the function's proxy carries its source (``.source``, read
@@ -502,7 +529,7 @@ def source_of(fn) -> str:
         ) from None
 
 
-def names_used(fn) -> set:
+def names_used(fn: Any) -> set[str]:
     """Every name a function's source mentions: variables, attributes, imported modules.
 
     ``"torch" in names_used(neuron_gradients)`` tells whether the function uses torch;
@@ -525,7 +552,7 @@ def names_used(fn) -> set:
     return names
 
 
-def _parameter_names(fn) -> list:
+def _parameter_names(fn: Any) -> list[str]:
     """Names of the positional parameters, for messages: from the function's own source
     when it carries one (the trusted grader's proxy), else from its signature."""
     if not isinstance(getattr(fn, "source", None), str):
@@ -545,7 +572,7 @@ def _parameter_names(fn) -> list:
     return []
 
 
-def _same(before, after) -> bool:
+def _same(before: Any, after: Any) -> bool:
     if isinstance(before, np.ndarray) or isinstance(after, np.ndarray):
         return (
             isinstance(after, np.ndarray)
@@ -564,7 +591,7 @@ def _same(before, after) -> bool:
         return before is after
 
 
-def expect_inputs_unchanged(fn, *args, **kwargs):
+def expect_inputs_unchanged(fn: Any, *args: Any, **kwargs: Any) -> Any:
     """Call ``fn(*args, **kwargs)``, check that it left every argument as it was, and
     return the result.
 
