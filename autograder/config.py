@@ -7,7 +7,7 @@ commands and the formgrader behave identically in a course directory
 
 What differs from stock nbgrader, and why:
 
-- ``Autograde.autograde_preprocessors``: :class:`~autograder.engine.TrustedExecute`
+- ``Autograde.autograde_preprocessors``: :class:`~autograder.preprocessors.TrustedExecute`
   replaces ``Execute`` (the student's code runs sandboxed, tests run trusted);
 - ``OverwriteCells.add_missing_cells``: a deleted test cell is put back and run
   (with ``DropEmptyGradingMetadata`` so that a duplicated cell cannot crash it);
@@ -17,14 +17,19 @@ What differs from stock nbgrader, and why:
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
+import warnings
 from pathlib import Path
+from typing import Any
 
 from traitlets.config import Config
 from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_ROOT = PACKAGE_DIR.parent
+from autograder.paths import PACKAGE_DIR, REPO_ROOT
+
+__all__ = ["EXERCISES_DIR", "PACKAGE_DIR", "REPO_ROOT", "SOLUTIONS_DIR", "api_for", "apply"]
 # overridable for tests and for courses that keep their sources elsewhere
 SOLUTIONS_DIR = Path(os.environ.get("AUTOGRADER_SOLUTIONS", REPO_ROOT / "solutions"))
 EXERCISES_DIR = Path(os.environ.get("AUTOGRADER_EXERCISES", REPO_ROOT / "exercises"))
@@ -33,14 +38,12 @@ EXERCISES_DIR = Path(os.environ.get("AUTOGRADER_EXERCISES", REPO_ROOT / "exercis
 def _venv_on_path() -> None:
     """nbgrader runs the ``alembic`` script of its own environment when it creates a
     gradebook; make it findable even when the venv is not activated."""
-    import sys
-
     bindir = str(Path(sys.executable).parent)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
-_ALEMBIC_HEAD: list = []
+_ALEMBIC_HEAD: list[str] = []
 
 
 def _fast_alembic_version() -> None:
@@ -57,10 +60,10 @@ def _fast_alembic_version() -> None:
             from alembic.script import ScriptDirectory
 
             script = ScriptDirectory(str(Path(nbgrader.api.__file__).parent / "alembic"))
-            _ALEMBIC_HEAD.append(script.get_current_head())
+            _ALEMBIC_HEAD.append(str(script.get_current_head()))
         return _ALEMBIC_HEAD[0]
 
-    get_alembic_version._autograder = True
+    get_alembic_version._autograder = True  # type: ignore[attr-defined]
     nbgrader.api.get_alembic_version = get_alembic_version
 
 
@@ -86,7 +89,8 @@ def apply(
         SaveAutoGrades,
     )
 
-    from autograder.engine import DropEmptyGradingMetadata, TrustedExecute
+    # (imported here, like nbgrader's: `--help` and the student's `check` start faster)
+    from autograder.preprocessors import DropEmptyGradingMetadata, TrustedExecute
 
     c.Autograde.sanitize_preprocessors = [
         ClearOutput,
@@ -117,7 +121,7 @@ def apply(
 
 
 def course_config(
-    course_dir: Path, db_url: str | None = None, extra: Config | None = None, **engine
+    course_dir: Path, db_url: str | None = None, extra: Config | None = None, **engine: Any
 ) -> Config:
     """nbgrader configuration for a course directory.
 
@@ -148,11 +152,10 @@ def course_config(
     return apply(c, **engine)
 
 
-def api_for(course_dir: Path, db_url: str | None = None, extra: Config | None = None, **engine):
+def api_for(
+    course_dir: Path, db_url: str | None = None, extra: Config | None = None, **engine: Any
+) -> Any:
     """nbgrader's own high-level API (what the formgrader uses) for a course."""
-    import logging
-    import warnings
-
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
