@@ -33,9 +33,9 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from tools.site import Course, course
+from tools.site import SITE, Course, course
 
-THEME = Path(__file__).resolve().parents[2] / "site" / "theme"
+THEME = SITE / "theme"
 ASSETS = ("course.css", "search.js")
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 NOTEBOOK_HREF = re.compile(r'href="([^":]+?\.ipynb(?:#[^"]*)?)"')
@@ -72,10 +72,6 @@ class Page:
     @property
     def depth(self) -> int:
         return self.href.count("/")
-
-
-class BuildError(Exception):
-    """The page data cannot be rendered (missing or malformed input)."""
 
 
 class Site:
