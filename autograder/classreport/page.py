@@ -54,7 +54,7 @@ th { background: var(--soft); font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 code { font: 0.88em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .nowrap { white-space: nowrap; }
-td.lesson { min-width: 220px; }
+td.lesson { min-width: 170px; }
 .bar { display: inline-block; height: 10px; background: var(--accent); border-radius: 2px;
        vertical-align: middle; margin-right: 6px; }
 figure { margin: 12px 0 20px; }
@@ -231,7 +231,7 @@ def _tests(rows: list[TestRow]) -> str:
             "test",
             "passed",
             "points lost",
-            "recognised mistakes",
+            "recognised",
             "unrecognised",
             "not answered",
             "lesson",

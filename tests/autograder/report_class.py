@@ -290,8 +290,8 @@ CLASS: list[Planted] = [
     ),
 ]
 UNANSWERED = "unanswered"
-DAMAGED = "damaged"
-ABSENT = "absent"  # on the roster, never submitted
+DAMAGED = "quinn-upload"
+ABSENT = "ravi-roster"  # on the roster, never submitted
 WRITTEN = "written_finite_differences"
 WRITTEN_GRADED = {"honest-01": 6, "honest-02": 4, "chain-1": 3, "kim-original": 5}
 # these wrote an answer that nobody has graded yet; everyone else left it blank
