@@ -65,6 +65,7 @@ figcaption { color: var(--muted); font-size: 0.88rem; }
 details { margin: 8px 0; }
 summary { cursor: pointer; }
 .code-pair { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
+.code-pair > div { min-width: 0; }
 pre { background: var(--soft); padding: 10px; overflow-x: auto; font-size: 0.8rem;
       line-height: 1.35; max-height: 420px; margin: 4px 0; }
 mark { background: #ffe2b8; }
