@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -159,7 +160,11 @@ def check_exercise(which, timeout: float = 600, path: Path | None = None) -> Che
 
 
 def _in_live_kernel() -> bool:
-    """True inside a Jupyter kernel (where a button can be clicked), False in a grader."""
+    """True inside a Jupyter kernel where a student can click, False while a grader runs
+    the notebook: the course's engine (no kernel) or nbgrader's autograde and Validate,
+    which set ``NBGRADER_EXECUTION``."""
+    if os.environ.get("NBGRADER_EXECUTION"):
+        return False
     try:
         from IPython import get_ipython
     except ImportError:

@@ -107,6 +107,18 @@ def test_outside_a_live_kernel_it_is_only_a_note(monkeypatch):
         check_my_work()
 
 
+def test_nbgrader_autograde_and_validate_get_the_note(monkeypatch):
+    class FakeShell:
+        kernel = object()  # a live kernel...
+
+    monkeypatch.setattr("IPython.get_ipython", lambda: FakeShell())
+    assert grading._in_live_kernel()
+    for execution in ("autograde", "validate"):  # ...but nbgrader is running the notebook
+        monkeypatch.setenv("NBGRADER_EXECUTION", execution)
+        assert not grading._in_live_kernel()
+        assert isinstance(check_my_work(1), str)
+
+
 @pytest.fixture
 def live_exercise(tmp_path, monkeypatch):
     """An exercise folder in a fake live kernel, with a stand-in for the grader."""
