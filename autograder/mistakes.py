@@ -6,9 +6,10 @@ and the message a student reads, are declared by the test cells of ``solutions/`
 (``mistakes=[(id, value or predicate, message), ...]``, see :mod:`autograder.testing`);
 here each id gets the lesson section to read again, and each test a short title.
 
-A section is a lesson file and the exact text of one of its headings; its link target
-uses the anchor JupyterLab gives that heading (:func:`helpers.glossary.anchor`, the
-same rule as the glossary's links). A test checks that every heading exists and that
+A section is a lesson file and the exact text of one of its headings; its link opens
+the lesson at the cell holding that heading (:func:`helpers.glossary.fragment`, the same
+``#cell-id=`` fragments as the glossary's links, which JupyterLab resolves even in a
+lesson that is not open yet). A test checks that every heading exists and that
 every id the solutions declare is in :data:`MISTAKES`.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autograder import testing
-from helpers.glossary import L01, L02, L03, L04, L05, L06, L07, L08, anchor, lesson_title
+from helpers.glossary import L01, L02, L03, L04, L05, L06, L07, L08, fragment, lesson_title
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,8 @@ class Section:
 
     @property
     def target(self) -> str:
-        """The link target relative to the repository: ``lessons/<file>#<anchor>``."""
-        return f"lessons/{self.lesson}#{anchor(self.heading)}"
+        """The link target relative to the repository: ``lessons/<file>#cell-id=<id>``."""
+        return f"lessons/{self.lesson}#{fragment(self.lesson, self.heading)}"
 
     @property
     def label(self) -> str:
@@ -40,7 +41,7 @@ class Section:
 
     def href(self, lessons_url: str) -> str:
         """The link with ``lessons_url`` (ending in ``/``) in front of the lesson file."""
-        return f"{lessons_url}{self.lesson}#{anchor(self.heading)}"
+        return f"{lessons_url}{self.lesson}#{fragment(self.lesson, self.heading)}"
 
 
 AVERAGE_RATE = Section(L01, "2. Average versus instantaneous rate of change")

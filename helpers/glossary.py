@@ -91,12 +91,18 @@ def lesson_title(lesson: str) -> str:
     return course.lesson(lesson[:2]).label
 
 
-def link(lesson: str, section: str) -> str:
-    """A markdown link, relative to the lessons/ folder, to the cell holding a section heading."""
+def fragment(lesson: str, section: str) -> str:
+    """The URL fragment that opens ``lesson`` at the cell holding the heading ``section``:
+    ``cell-id=<id>`` (JupyterLab resolves it even before the lesson's headings render)."""
     cell_id = section_cells(lesson).get(section)
     if cell_id is None:
         raise KeyError(f"{lesson} has no heading {section!r}")
-    return f"[{lesson_title(lesson)} · {section.replace('`', '')}]({lesson}#cell-id={cell_id})"
+    return f"cell-id={cell_id}"
+
+
+def link(lesson: str, section: str) -> str:
+    """A markdown link, relative to the lessons/ folder, to the cell holding a section heading."""
+    return f"[{lesson_title(lesson)} · {section.replace('`', '')}]({lesson}#{fragment(lesson, section)})"
 
 
 TERMS: list[Term] = [

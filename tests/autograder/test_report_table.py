@@ -17,7 +17,7 @@ import pytest
 from autograder import mistakes as M
 from autograder import testing as T
 from autograder.classreport import similarity
-from helpers.glossary import anchor
+from helpers.glossary import anchor, fragment
 from tests.autograder.submissions import ASSIGNMENTS, ROOT, SOLUTIONS
 from tests.autograder.test_report_mistakes import declared_mistakes, solution_test_cells
 
@@ -61,7 +61,10 @@ def test_every_section_is_a_heading_of_its_lesson():
     }
     for section in sections:
         assert anchor(section.heading) in headings(section.lesson), section
-        assert section.target == f"lessons/{section.lesson}#{anchor(section.heading)}"
+        assert (
+            section.target
+            == f"lessons/{section.lesson}#{fragment(section.lesson, section.heading)}"
+        )
         assert section.href("https://course.example/lessons/").startswith(
             "https://course.example/lessons/0"
         )

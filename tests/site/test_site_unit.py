@@ -10,10 +10,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
 from tests.site.leaks import find_leaks, secrets
-from tools.site import ROOT, Course, course
-from tools.site.render import build, jupyter_anchor
+from tools.site import ROOT, SITE, Course, course, toc_files
+from tools.site.render import build
 
 EXAMPLE = Course("https://github.com/owner/name", "main", "https://mybinder.org", "https://x.io/")
 
@@ -58,9 +59,10 @@ def test_render_outside_a_myst_build_says_so(monkeypatch):
     assert done.returncode == 2 and done.stderr.startswith("error: BUILD_DIRECTORY")
 
 
-def test_jupyter_anchor_is_the_heading_text_with_hyphens():
-    assert jupyter_anchor("4. Derivatives of activation functions") == (
-        "4.-Derivatives-of-activation-functions"
+def test_the_table_of_contents_is_the_course_path_of_the_manifest():
+    toc = yaml.safe_load((SITE / "myst.yml").read_text())["project"]["toc"]
+    assert [entry["file"] for entry in toc] == toc_files(), (
+        "site/myst.yml's toc differs from helpers.course: run  python -m tools.site toc"
     )
 
 
@@ -175,6 +177,24 @@ def test_renderer_resolves_links_and_shows_widgets_statically(tmp_path):
     assert search == [
         {"title": "Lesson 1 › 2. The rules", "url": "lesson/#id-2-the-rules", "text": "rules"}
     ]
+
+
+def test_a_cell_id_fragment_lands_on_the_first_heading_of_that_cell(tmp_path):
+    """The glossary and the feedback link a section as ``#cell-id=<id>`` (what
+    JupyterLab resolves); MyST keeps the cell id as the block's identifier."""
+    folder = write_site(tmp_path / "site")
+    lesson = json.loads((folder / "content" / "lesson.json").read_text())
+    section = lesson["mdast"]["children"].pop(0)
+    lesson["mdast"]["children"].insert(
+        0, {"type": "block", "identifier": "c0ffee", "children": [section]}
+    )
+    (folder / "content" / "lesson.json").write_text(json.dumps(lesson))
+    index = json.loads((folder / "content" / "index.json").read_text())
+    index["mdast"]["children"][0]["children"][0]["urlSource"] = "01-lesson.ipynb#cell-id=c0ffee"
+    (folder / "content" / "index.json").write_text(json.dumps(index))
+    site = build(folder, tmp_path / "html", EXAMPLE)
+    assert site.problems == []
+    assert 'href="lesson/#id-2-the-rules"' in (tmp_path / "html" / "index.html").read_text()
 
 
 def test_renderer_reports_a_link_to_a_missing_section(tmp_path):

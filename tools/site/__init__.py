@@ -10,10 +10,13 @@ and every page's *Launch on Binder* button is set once, in ``pyproject.toml``'s
 
 from __future__ import annotations
 
+import re
 import tomllib
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
+
+from helpers import course as manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
@@ -57,3 +60,21 @@ def course(pyproject: Path = ROOT / "pyproject.toml") -> Course:
         binder=table["binder"],
         site_url=table["site"],
     )
+
+
+def toc_files() -> list[str]:
+    """The site's pages in the order of the course path (the manifest, helpers.course):
+    the home, every lesson and exercise, then the glossary."""
+    steps = [step.path.relative_to(ROOT).as_posix() for step in manifest.path()]
+    return [HOME, *steps, "lessons/99-glossary.ipynb"]
+
+
+TOC_BLOCK = re.compile(r"(  toc:\n)(?:    - file: .*\n)+")
+
+
+def with_toc(myst_yml: str) -> str:
+    """``site/myst.yml``'s text with its ``toc:`` list rewritten from :func:`toc_files`."""
+    if not TOC_BLOCK.search(myst_yml):
+        raise ValueError("site/myst.yml has no toc: list of files")
+    entries = "".join(f"    - file: {name}\n" for name in toc_files())
+    return TOC_BLOCK.sub(lambda m: m.group(1) + entries, myst_yml, count=1)

@@ -33,6 +33,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
+from helpers.glossary import anchor
 from tools.site import SITE, Course, course
 
 THEME = SITE / "theme"
@@ -41,11 +42,6 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 NOTEBOOK_HREF = re.compile(r'href="([^":]+?\.ipynb(?:#[^"]*)?)"')
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 LIVE_NOTE = "Interactive: open this page live (Launch on Binder) to use it."
-
-
-def jupyter_anchor(text: str) -> str:
-    """The id JupyterLab gives a heading: its text with spaces replaced by hyphens."""
-    return text.strip().replace(" ", "-")
 
 
 def plain_text(node: dict) -> str:
@@ -104,12 +100,20 @@ class Site:
                 for name in (
                     node["html_id"],
                     node.get("identifier"),
-                    jupyter_anchor(plain_text(node)),
+                    anchor(plain_text(node)),
                 ):
                     if name:
                         page.anchors.setdefault(name, node["html_id"])
             elif node.get("html_id") and node["type"] != "crossReference":
                 page.anchors.setdefault(node["html_id"], node["html_id"])
+        # the course links to a section as "#cell-id=<id>" of the notebook cell holding
+        # its heading (what JupyterLab resolves); MyST keeps the cell id as the block's
+        # identifier: here the fragment names that cell's first heading
+        for block in page.mdast.get("children", []):
+            if block.get("type") == "block" and block.get("identifier"):
+                heading = next((n for n in walk(block) if n["type"] == "heading"), None)
+                if heading is not None and heading.get("html_id"):
+                    page.anchors.setdefault(f"cell-id={block['identifier']}", heading["html_id"])
         return page
 
     def link_to(self, page: Page, target: Page, fragment: str = "") -> str:
