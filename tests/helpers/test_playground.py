@@ -23,10 +23,8 @@ def _readout(pg):
 
 def test_is_an_explorer_with_keyboard_controls_and_alt_text(playground):
     assert isinstance(playground, Explorer)
-    names = [getattr(c, "_course_name", None) for c in playground.controls]
-    assert names == ["function", "lr", "steps", "x0", "y0"]
+    assert list(playground.controls) == ["function", "lr", "momentum", "steps", "x0", "y0"]
     assert "contour" in playground.alt_text and "click or drag" in playground.alt_text
-    assert playground.lr_slider.base == 10  # log-scale learning rate
 
 
 def test_readout_states_run_verdict_and_stability(playground):
@@ -71,22 +69,24 @@ def test_moves_are_blitted_and_change_the_pixels(playground):
     assert len(full_draws) == 1
 
 
-def test_steps_axis_is_relabelled_and_matches_a_full_draw(playground):
+def test_steps_and_momentum_repaint_one_panel_exactly_as_a_full_draw(playground):
     canvas = playground.fig.canvas
     # freeze the layout (constrained layout moves axes by a pixel on successive full draws)
     playground.fig.set_layout_engine("none")
     playground.invalidate()
     playground.refresh()
-    for steps in (80, 7, 200, 50, 123):
-        playground.steps_slider.value = steps
-        labels = [t.get_text() for t in playground._step_labels if t.get_text()]
-        assert labels[0] == "0" and int(labels[-1]) <= steps and len(labels) >= 3
+    full_draws = []
+    canvas.mpl_connect("draw_event", full_draws.append)
+    for steps, beta in ((80, 0.0), (7, 0.5), (200, 0.9), (50, 0.0), (123, 0.95)):
+        playground.set(steps=steps, momentum=beta)
         xs, _ = playground.loss_line.get_data()
-        assert np.isclose(xs[-1], 1.0) and len(xs) == steps + 1  # the last step at the right edge
-    blitted = np.asarray(canvas.get_renderer().buffer_rgba()).copy()
-    playground.invalidate()
-    playground.refresh()
-    assert (np.asarray(canvas.get_renderer().buffer_rgba()) == blitted).all()
+        assert len(xs) == steps + 1 and playground.ax_loss.get_xlim() == (0, steps)
+        assert f"β = {beta:g}" in playground.ax_stab.get_title()
+        repainted = np.asarray(canvas.get_renderer().buffer_rgba()).copy()
+        playground.invalidate()
+        playground.refresh()
+        assert (np.asarray(canvas.get_renderer().buffer_rgba()) == repainted).all(), (steps, beta)
+    assert len(full_draws) == 5  # only the comparison draws
 
 
 def test_click_and_drag_move_the_start(playground):
