@@ -1,14 +1,15 @@
 // The course's own controls (helpers/widgets/controls.py): a native range input and a
 // native select, each with a visible <label> that is also its accessible name.
 //
-// data-lm-suppress-shortcuts: JupyterLab's notebook shortcuts (ArrowUp/ArrowDown move
-// between cells) would otherwise take the arrow keys away from the focused control.
+// data-lm-suppress-shortcuts on the focusable element itself (Lumino stops looking for a
+// shortcut at the first element that has it): JupyterLab's notebook shortcuts (ArrowUp and
+// ArrowDown move between cells) would otherwise take the arrow keys from the control.
 
 let nextId = 0;
 
 function labelled(el, kind, control, description) {
   el.classList.add("course-control", `course-${kind}`);
-  el.setAttribute("data-lm-suppress-shortcuts", "true");
+  control.setAttribute("data-lm-suppress-shortcuts", "true");
   control.id = `course-${kind}-${++nextId}`;
   const label = document.createElement("label");
   label.htmlFor = control.id;
