@@ -5,17 +5,21 @@
 // shortcut at the first element that has it): JupyterLab's notebook shortcuts (ArrowUp and
 // ArrowDown move between cells) would otherwise take the arrow keys from the control.
 
-let nextId = 0;
-
-function labelled(el, kind, control, description) {
+// The control sits inside its <label> (a click on the words focuses it; no ids needed: each
+// widget gets its own copy of this module, so a counter here would repeat ids). aria-label
+// repeats the visible words, so that the name is exactly them, without the current value
+// that a label around a control would add.
+function labelled(el, kind, control) {
   el.classList.add("course-control", `course-${kind}`);
   control.setAttribute("data-lm-suppress-shortcuts", "true");
-  control.id = `course-${kind}-${++nextId}`;
   const label = document.createElement("label");
-  label.htmlFor = control.id;
-  label.textContent = description;
-  el.append(label, control);
-  return label;
+  const text = document.createElement("span");
+  label.append(text, control);
+  el.append(label);
+  return (words) => {
+    text.textContent = words;
+    control.setAttribute("aria-label", words);
+  };
 }
 
 function renderSlider({ model, el }) {
@@ -23,9 +27,8 @@ function renderSlider({ model, el }) {
   input.type = "range";
   input.min = "0";
   input.step = "1";
-  const label = labelled(el, "slider", input, model.get("description"));
+  const describe = labelled(el, "slider", input);
   const output = document.createElement("output");
-  output.htmlFor = input.id;
   output.setAttribute("aria-hidden", "true"); // the value is spoken through aria-valuetext
   el.append(output);
 
@@ -35,7 +38,7 @@ function renderSlider({ model, el }) {
     input.setAttribute("aria-valuetext", `${model.get("description")} ${text}${model.get("meaning")}`);
   };
   const sync = () => {
-    label.textContent = model.get("description");
+    describe(model.get("description"));
     input.max = String(model.get("texts").length - 1);
     input.value = String(model.get("index"));
     input.disabled = model.get("disabled");
@@ -66,9 +69,9 @@ function renderSlider({ model, el }) {
 
 function renderDropdown({ model, el }) {
   const select = document.createElement("select");
-  const label = labelled(el, "dropdown", select, model.get("description"));
+  const describe = labelled(el, "dropdown", select);
   const sync = () => {
-    label.textContent = model.get("description");
+    describe(model.get("description"));
     const options = model.get("options");
     if ([...select.options].map((o) => o.text).join("\n") !== options.join("\n")) {
       select.replaceChildren(...options.map((text) => new Option(text)));

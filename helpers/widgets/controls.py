@@ -6,7 +6,7 @@ and in JupyterLab the notebook's own shortcuts take the arrow keys away from a
 focused drop-down. These two controls are small `anywidget` widgets built on the
 browser's native ``<input type="range">`` and ``<select>``:
 
-* the visible label is a ``<label>`` bound to the control, so it is also the
+* the visible label is a ``<label>`` around the control, so it is also the
   accessible name ("learning rate", "start x");
 * a slider moves between *stops*, a list of values chosen for the quantity: even
   steps (:func:`linear_stops`), a few round numbers per decade on a log scale
@@ -43,7 +43,8 @@ _ESM = Path(__file__).with_name("controls.js")
 _CSS = """
 .course-control { display: inline-flex; align-items: center; gap: 0.5em; margin: 2px 12px 2px 0;
   font-size: var(--jp-widgets-font-size, 13px); color: var(--jp-widgets-label-color, #000); }
-.course-control label { white-space: nowrap; }
+.course-control label { display: inline-flex; flex: 1 1 auto; align-items: center; gap: 0.5em;
+  white-space: nowrap; }
 .course-slider input[type=range] { flex: 1 1 auto; min-width: 6em; margin: 0; }
 .course-slider output { min-width: 4.2em; font-variant-numeric: tabular-nums; }
 .course-control :focus-visible { outline: 2px solid #0072B2; outline-offset: 2px; }

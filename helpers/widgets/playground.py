@@ -127,7 +127,7 @@ class GradientDescentPlayground(Explorer):
         start = fn.start if start is None else start
         self.function_choice = self.add_control(
             "function",
-            Dropdown("function", list(self.functions), function, width="240px"),
+            Dropdown("function", list(self.functions), function),
             on_change=self._on_function,
         )
         self.lr_slider = self.add_control(
@@ -138,7 +138,7 @@ class GradientDescentPlayground(Explorer):
                 fn.lr if lr is None else lr,
                 fmt=".3g",
                 page=12,
-                width="330px",
+                width="300px",
             ),
         )
         self.momentum_slider = self.add_control(
@@ -156,10 +156,10 @@ class GradientDescentPlayground(Explorer):
             ),
         )
         self.x0_slider = self.add_control(
-            "x0", Slider("start x", self._start_stops(fn.xlim), start[0], fmt=".2f")
+            "x0", Slider("start x", self._start_stops(fn.xlim), start[0], fmt=".2f", width="250px")
         )
         self.y0_slider = self.add_control(
-            "y0", Slider("start y", self._start_stops(fn.ylim), start[1], fmt=".2f")
+            "y0", Slider("start y", self._start_stops(fn.ylim), start[1], fmt=".2f", width="250px")
         )
         self._shown_function = None
         self._shown_momentum = None
@@ -332,7 +332,7 @@ class GradientDescentPlayground(Explorer):
         if single and not self._stabilities[0][1].has_negative_curvature:
             title = f"stable for lr < {bounds[0]:.4g}"
         elif not single:
-            title = "stable for lr < " + " (left), ".join(f"{b:.3g}" for b in bounds) + " (right)"
+            title = "stable for lr < " + " (left), ".join(f"{b:.4g}" for b in bounds) + " (right)"
         else:
             title = "no lr is stable: a curvature is negative"
         ax.set_title(f"β = {beta:g}: {title}", fontsize=9)

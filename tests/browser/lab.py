@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 NOTIFICATION_SETTINGS = {"fetchNews": "false", "checkForUpdates": False}
+# Every cell rendered, also when scrolled away: with windowing (the default), JupyterLab and
+# Notebook 7 skip off-screen cells, whose controls then cannot take focus reliably.
+NOTEBOOK_SETTINGS = {"windowingMode": "none"}
 
 
 @dataclass
@@ -63,9 +66,15 @@ def start_lab(workdir: Path, folders=("lessons",), timeout: float = 90) -> Lab:
         shutil.copytree(
             ROOT / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
         )
-    settings = workdir / "lab-settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text(json.dumps(NOTIFICATION_SETTINGS))
+    settings = workdir / "lab-settings" / "@jupyterlab"
+    (settings / "apputils-extension").mkdir(parents=True)
+    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        json.dumps(NOTIFICATION_SETTINGS)
+    )
+    (settings / "notebook-extension").mkdir()
+    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
+        json.dumps(NOTEBOOK_SETTINGS)
+    )
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(
         os.environ,
@@ -160,8 +169,8 @@ def readout_texts(page) -> list[str]:
 
 
 def sliders(page):
-    """The keyboard-focusable handles of every ipywidgets slider, in order."""
-    return page.locator(".widget-slider .noUi-handle")
+    """The keyboard-focusable range inputs of every explorer slider, in order."""
+    return page.locator(".course-slider input[type=range]")
 
 
 def focus_slider_and_press(page, index: int, key: str = "ArrowRight", times: int = 1) -> None:
