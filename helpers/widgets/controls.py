@@ -136,9 +136,10 @@ class Slider(anywidget.AnyWidget):
                 self._log = stops[0] > 0 and stops[-1] / stops[0] >= 100
                 self.texts = [self._format(s) for s in stops]
             target = self.value if value is None else value
+            target = min(max(float(target), self._stops[0]), self._stops[-1])  # into the new range
             if target == self.value:  # unchanged value, new stops: place the handle again
                 self._place(target)
-            self.value = target
+            self.value = int(round(target)) if self._integer else target
 
     def nearest_index(self, value: float) -> int:
         """The stop closest to ``value`` (in ratio on a log slider)."""

@@ -152,6 +152,10 @@ class ProductRuleExplorer(Explorer):
         }
         ax.set_xlabel("width: f(x), then f(x + Δx)")
         ax.set_ylabel("height: g(x), then g(x + Δx)")
+        # No ticks: the axes follow the rectangle (limits set on every move), and nothing drawn
+        # once depends on them. The readout gives the numbers.
+        ax.set_xticks([])
+        ax.set_yticks([])
         ax.grid(False)
         self.animate(*self.pieces.values(), *self.piece_labels.values())
 
@@ -185,30 +189,20 @@ class ProductRuleExplorer(Explorer):
         (self.exact_line,) = ax.plot(
             [-0.45, 1.45], [0, 0], "--", color=COLORS["point"], lw=1.2, label="(f·g)' at x"
         )
+        self.bar_values = [ax.text(i, 0, "", ha="center", va="bottom", fontsize=9) for i in (0, 1)]
         ax.set_xticks([0, 1], ["new area / Δx", "product rule"])
         ax.set_xlim(-0.5, 1.5)
-        ax.set_ylabel("rate of change of the area")
+        ax.set_yticks([])  # the bars carry their values; the axis follows them
+        ax.set_ylabel("change of area per unit of x")
         ax.legend(loc="upper center", fontsize=7.5, ncols=2, bbox_to_anchor=(0.5, -0.12))
-        ax.grid(True, axis="y")
-        ax.grid(False, axis="x")
-        self.animate(*self.bars.values(), self.exact_line)
+        ax.grid(False)
+        self.animate(*self.bars.values(), self.exact_line, *self.bar_values)
 
     def _show_product(self, product: Product) -> None:
-        """Axis limits for the largest rectangle and rate of this product (static content)."""
-        high = min(product.xlim[1] + DX_RANGE[1], product.xlim[1] * 2)
-        xs = np.linspace(product.xlim[0], high, 200)
-        self.ax_area.set_xlim(0, 1.05 * float(np.max(product.f(xs))))
-        self.ax_area.set_ylim(0, 1.05 * float(np.max(product.g(xs))))
+        """The titles of this product (static content)."""
         self.ax_area.set_title(
             f"area = f·g with f(x) = {product.f_name}, g(x) = {product.g_name}", fontsize=9
         )
-        grid = np.linspace(*product.xlim, 60)
-        rates = [
-            (product.f(x + dx) * product.g(x + dx) - product.f(x) * product.g(x)) / dx
-            for x in grid
-            for dx in DX_RANGE
-        ]
-        self.ax_rate.set_ylim(0, 1.08 * float(np.max(rates)))
         self.ax_rate.set_title(f"d/dx [{product.name}]: the pieces add up", fontsize=9)
         self._shown = product.name
         self.invalidate()
@@ -245,7 +239,14 @@ class ProductRuleExplorer(Explorer):
         self.bars["f·g'"].set_height(f * slope_g)
         exact = p.derivative(x)
         self.exact_line.set_ydata([exact, exact])
-        change = sum(rates.values()) * dx
+        total = sum(rates.values())
+        for label, height in zip(self.bar_values, (total, exact)):
+            label.set_position((label.get_position()[0], height))
+            label.set_text(f"{height:.4g}")
+        self.ax_area.set_xlim(0, 1.15 * (f + df))  # the axes follow the rectangle
+        self.ax_area.set_ylim(0, 1.15 * (g + dg))
+        self.ax_rate.set_ylim(0, 1.25 * max(total, exact))
+        change = total * dx
         self.state = {
             "f": f,
             "g": g,

@@ -167,15 +167,11 @@ class TrainingLab(Explorer):
 
         self.scenario = self.add_control(
             "scenario",
-            Dropdown("scenario", list(SCENARIOS), scenario, width="400px"),
+            Dropdown("scenario", list(SCENARIOS), scenario),
             on_change=self._apply_settings,
         )
-        self.problem = self.add_control(
-            "problem", Dropdown("problem", list(PROBLEMS), width="280px")
-        )
-        self.dtype = self.add_control(
-            "dtype", Dropdown("w.dtype", ["float64", "float32", "int64"], width="200px")
-        )
+        self.problem = self.add_control("problem", Dropdown("problem", list(PROBLEMS)))
+        self.dtype = self.add_control("dtype", Dropdown("w.dtype", ["float64", "float32", "int64"]))
         self.lr = self.add_control(
             "lr", Slider("learning rate", LEARNING_RATES, 0.1, fmt="g", page=3, width="340px")
         )

@@ -43,8 +43,9 @@ RUN_IN_KERNEL = """async (code) => {
   const future = kernel.requestExecute({ code, silent: false, store_history: false });
   let out = "", error = "";
   future.onIOPub = (msg) => {
-    if (msg.header.msg_type === "stream") out += msg.content.text;
-    if (msg.header.msg_type === "error") error = msg.content.evalue;
+    const { msg_type } = msg.header;
+    if (msg_type === "stream" && msg.content.name === "stdout") out += msg.content.text;
+    if (msg_type === "error") error = `${msg.content.ename}: ${msg.content.evalue}`;
   };
   await future.done;
   if (error) throw new Error(error);
