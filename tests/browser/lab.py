@@ -94,6 +94,7 @@ def start_lab(workdir: Path, folders=("lessons",), timeout: float = 90) -> Lab:
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
         "--LabApp.expose_app_in_browser=True",
+        "--JupyterNotebookApp.expose_app_in_browser=True",  # Notebook 7: window.jupyterapp too
         "--ServerApp.disable_check_xsrf=False",
     ]
     if os.geteuid() == 0:
