@@ -5,6 +5,26 @@
 // shortcut at the first element that has it): JupyterLab's notebook shortcuts (ArrowUp and
 // ArrowDown move between cells) would otherwise take the arrow keys from the control.
 
+// ipympl 0.10's figure takes every key pressed on it for matplotlib's key events, Tab
+// included: focus could enter a figure but never leave it (a keyboard trap). The explorers
+// use no key events, so keys pressed on an explorer's figure are kept from ipympl and keep
+// their usual meaning: Tab moves on, arrows scroll. Installed once per page.
+if (!globalThis.courseFigureKeys) {
+  globalThis.courseFigureKeys = true;
+  for (const type of ["keydown", "keyup"]) {
+    document.addEventListener(
+      type,
+      (event) => {
+        const target = event.target;
+        if (target instanceof Element && target.closest(".course-explorer .jupyter-matplotlib-canvas-div")) {
+          event.stopPropagation(); // capture phase, on the document: ipympl never sees the key
+        }
+      },
+      true,
+    );
+  }
+}
+
 // The control sits inside its <label> (a click on the words focuses it; no ids needed: each
 // widget gets its own copy of this module, so a counter here would repeat ids). aria-label
 // repeats the visible words, so that the name is exactly them, without the current value

@@ -160,6 +160,18 @@ def run_all(page, timeout: float = 120_000) -> None:
         raise AssertionError("a cell raised an error:\n" + errors.first.inner_text()[:2000])
 
 
+def run_all_until_idle(page, timeout: float = 120_000) -> None:
+    """Run All and wait until nothing runs any more, errors allowed (an exercise's unsolved
+    cells raise NotImplementedError, and JupyterLab stops at the first error)."""
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(
+        """() => ![...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]
+        .some(p => p.textContent.includes('*'))""",
+        timeout=timeout,
+    )
+    wait_kernel_idle(page, timeout)
+
+
 def readout_texts(page) -> list[str]:
     """The live readouts of every explorer on the page, in order.
 

@@ -131,3 +131,25 @@ def test_every_control_of_the_playground(page, playground):
     text = wait_for_readout(area, lambda t: _start(t) == (2.0, 2.0))
     assert "still descending" in text and "not converged after 55 steps" in text
     check_figure(page, area, PLAYGROUND, name="l05-rosenbrock-2-2")
+
+
+def test_focus_follows_reading_order_and_leaves_the_figure(page, playground):
+    """Tab walks the controls in reading order, then through the figure and out of it."""
+    area = playground
+    control(area, "function").focus()
+    visited = []
+    for _ in range(12):
+        visited.append(
+            page.evaluate(
+                """() => { const e = document.activeElement;
+                const inside = !!e.closest('.course-explorer');
+                return inside ? (e.getAttribute('aria-label') || e.className || e.tagName)
+                              : 'outside'; }"""
+            )
+        )
+        if visited[-1] == "outside":
+            break
+        page.keyboard.press("Tab")
+    names = ["function", "learning rate", "momentum β", "steps", "start x", "start y"]
+    assert visited[: len(names)] == names, visited
+    assert visited[-1] == "outside", f"focus stayed in the explorer: {visited}"

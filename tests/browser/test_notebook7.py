@@ -31,7 +31,10 @@ def test_lesson_1_explorers_in_notebook_7(page, lab):
         timeout=120_000,
     )
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-    assert page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count() == 0
+    assert (
+        page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count()
+        == 0
+    )
     assert page.locator(".lm-MenuBar-item", has_text="Nbgrader").count() == 1  # Validate
 
     tangent = explorer(page, 0)
