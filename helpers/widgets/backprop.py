@@ -31,7 +31,7 @@ from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, ScaledTranslation
 
 from helpers.graph import Value, topological_order
-from helpers.plotting import COLORS, PALETTE
+from helpers.plotting import COLORS, PALETTE, TEXT_COLORS
 from helpers.widgets.base import Explorer
 from helpers.widgets.controls import Slider, linear_stops
 
@@ -354,7 +354,7 @@ class BackpropExplorer(Explorer):
                         (where[0], where[1] - 0.07),
                         size=8,
                         ha="center",
-                        color=COLORS["tangent"],
+                        color=TEXT_COLORS["tangent"],
                     )
                     self.edge_labels[(parent.label, child.label)] = label
                 else:  # a constant factor (×1, ×2) stays in the static background
@@ -364,7 +364,7 @@ class BackpropExplorer(Explorer):
                         ha="center",
                         va="center",
                         fontsize=8,
-                        color=COLORS["tangent"],
+                        color=TEXT_COLORS["tangent"],
                         zorder=3,
                     )
         ax.text(

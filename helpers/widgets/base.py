@@ -34,6 +34,7 @@ import ipywidgets as widgets
 import matplotlib
 import numpy as np
 from ipympl.backend_nbagg import Canvas, FigureManager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
@@ -267,6 +268,8 @@ class Explorer:
 
     def _on_full_draw(self, _event) -> None:
         canvas = self.fig.canvas
+        if canvas.is_saving():
+            return  # savefig draws the moving artists too: no background to take from it
         self._background = canvas.copy_from_bbox(self.fig.bbox)
         self._full_draw_needed = False  # any full draw (ours or the browser's) is up to date
         renderer = canvas.get_renderer()
@@ -353,10 +356,15 @@ class Explorer:
         return self._widget
 
     def first_frame_png(self) -> bytes:
-        """The figure as it is now, as PNG bytes (the still shown where nothing runs live)."""
+        """The figure as it is now, exactly as the live canvas shows it, as PNG bytes."""
         with self._lock, io.BytesIO() as png:
-            # savefig draws the static artists; _on_full_draw adds the moving ones
-            self.fig.savefig(png, format="png", dpi=self.fig.dpi)
+            for _ in range(3):  # constrained layout settles over a few runs (legends outside)
+                self.fig.draw_without_rendering()
+            # a full draw as the canvas does it (static artists, then the moving ones on
+            # top), without sending a frame to a browser that may not be there yet
+            FigureCanvasAgg.draw(self.fig.canvas)
+            pixels = np.asarray(self.fig.canvas.buffer_rgba())
+            Image.fromarray(pixels[..., :3]).save(png, format="png")
             return png.getvalue()
 
     def _repr_mimebundle_(self, include=None, exclude=None):

@@ -35,7 +35,7 @@ from helpers.descent import (
     visible_path,
 )
 from helpers.functions import FUNCTIONS_2D
-from helpers.plotting import COLORS, PALETTE, STYLE, plot_contour
+from helpers.plotting import COLORS, PALETTE, STYLE, TEXT_COLORS, plot_contour
 from helpers.widgets.base import Explorer
 from helpers.widgets.controls import Dropdown, Slider, linear_stops, log_stops
 
@@ -308,12 +308,14 @@ class GradientDescentPlayground(Explorer):
                 ),
                 ax.axvline(bound, color=COLORS["gradient"], linestyle="--", linewidth=1.2),
             ]
-            labels = [(bound, " 2(1+β)/λmax" if beta else " 2/λmax", COLORS["gradient"], "left")]
+            labels = [
+                (bound, " 2(1+β)/λmax" if beta else " 2/λmax", TEXT_COLORS["gradient"], "left")
+            ]
             if beta == 0:  # with momentum the lowest factor, sqrt(beta), holds over a whole range
                 self._stab_static.append(
                     ax.axvline(stab.best_lr, color=COLORS["secant"], linestyle=":", linewidth=1.5)
                 )
-                labels.append((stab.best_lr, "best ", COLORS["secant"], "right"))
+                labels.append((stab.best_lr, "best ", TEXT_COLORS["secant"], "right"))
             if i == 0:
                 for x, text, color, align in labels:
                     self._stab_static.append(

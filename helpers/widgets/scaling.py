@@ -49,7 +49,7 @@ from helpers.descent import (
     verdict,
     visible_path,
 )
-from helpers.plotting import COLORS, PALETTE, STYLE
+from helpers.plotting import COLORS, PALETTE, STYLE, TEXT_COLORS
 from helpers.widgets.base import Explorer
 from helpers.widgets.controls import R10_MANTISSAS, ROUND_MANTISSAS, Slider, linear_stops, log_stops
 
@@ -260,10 +260,10 @@ class FeatureScalingExplorer(Explorer):
         }  # nothing paints outside the strip
         self.max_lr_label = ax_lr.text(1.0, 0.95, "", va="top", color="black", **label)
         self.best_lr_label = ax_lr.text(
-            0.5, 0.1, "best ", va="bottom", ha="right", color=COLORS["secant"], **label
+            0.5, 0.1, "best ", va="bottom", ha="right", color=TEXT_COLORS["secant"], **label
         )
         self.diverges_label = ax_lr.text(
-            1.3, 0.1, "diverges", va="bottom", ha="left", color=COLORS["tangent"], **label
+            1.3, 0.1, "diverges", va="bottom", ha="left", color=TEXT_COLORS["tangent"], **label
         )
         stable_label = ax_lr.text(
             LR_AXIS[0] * 1.4, 0.1, "stable", va="bottom", ha="left", color="black", **label
