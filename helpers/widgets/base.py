@@ -137,6 +137,10 @@ class Explorer:
     """
 
     alt_text = ""
+    # True: the layout is computed once, when the widget is built, then kept. A full draw
+    # (a new function) then skips constrained layout's text measuring, which costs as much
+    # as the drawing; fit for explorers whose tick labels keep their width.
+    fixed_layout = False
 
     def __init__(self, figsize=(6, 4), **subplot_kw):
         self.fig, self.ax = interactive_figure(figsize=figsize, alt=self.alt_text, **subplot_kw)
@@ -151,7 +155,8 @@ class Explorer:
         self._pending = False
         self._widget: widgets.Widget | None = None
         self._animated: list = []
-        self._slots: dict = {}  # axes that repaint() may redraw -> their last painted box
+        self._slots: dict = {}  # axes that repaint() may redraw -> a fixed slot or None
+        self._painted: dict = {}  # tracked axes -> the tight box they last painted
         self._background = None
         self._full_draw_needed = True
         self._displayed = False
@@ -273,23 +278,63 @@ class Explorer:
         self._background = canvas.copy_from_bbox(self.fig.bbox)
         self._full_draw_needed = False  # any full draw (ours or the browser's) is up to date
         renderer = canvas.get_renderer()
-        for ax in self._slots:
-            self._slots[ax] = ax.get_tightbbox(renderer)
+        for ax, slot in self._slots.items():
+            if slot is None:
+                self._painted[ax] = ax.get_tightbbox(renderer)
         self._draw_animated()
 
-    def repaintable(self, *axes) -> None:
-        """Allow :meth:`repaint` on these axes (their painted box is then tracked)."""
+    def repaintable(self, *axes, slot=None) -> None:
+        """Allow :meth:`repaint` on these axes.
+
+        ``slot`` says what to paint over and draw again:
+
+        * ``None``: the axes with its labels; its tight box is tracked (that costs a
+          layout of every tick label per repaint);
+        * ``(left, bottom, right, top)`` in figure fractions: the same, inside this fixed box
+          (for a fixed layout);
+        * ``"data"``: only the data area and the spines; ticks, labels and title stay as
+          they are (for a panel whose axis never changes).
+        """
         for ax in axes:
-            self._slots.setdefault(ax, None)
+            self._slots[ax] = slot
+
+    def _slot(self, ax, renderer):
+        """The display box to paint over before drawing ``ax`` again."""
+        slot = self._slots[ax]
+        if slot == "data":  # the data area, its spines and the tick marks outside them
+            pt = self.fig.dpi / 72  # pixels per point (2x on a high-DPI screen)
+            tick = (matplotlib.rcParams["xtick.major.size"] + 1.0) * pt
+            box = ax.bbox
+            return Bbox.from_extents(box.x0 - tick, box.y0 - tick, box.x1 + 2 * pt, box.y1 + 2 * pt)
+        if isinstance(slot, tuple):  # a fixed slot in figure fractions
+            return Bbox.from_extents(*slot).transformed(self.fig.transFigure)
+        new = ax.get_tightbbox(renderer)
+        old = self._painted.get(ax, new)
+        self._painted[ax] = new
+        return Bbox.union([old, new]).padded(2)  # the old labels and the new ones
+
+    @staticmethod
+    def _draw_data_area(ax, renderer) -> None:
+        """The axes' background, its artists and spines in z-order (not the animated ones), and
+        the tick marks (not their labels)."""
+        ax.patch.draw(renderer)
+        skip = {ax.patch, ax.xaxis, ax.yaxis, ax.title, ax._left_title, ax._right_title}
+        artists = [a for a in ax.get_children() if a not in skip and not a.get_animated()]
+        for artist in sorted(artists, key=lambda a: a.get_zorder()):
+            artist.draw(renderer)
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks():
+                if tick.tick1line.get_visible() and low <= tick.get_loc() <= high:
+                    tick.tick1line.draw(renderer)
 
     def repaint(self, *axes) -> None:
         """Redraw these axes' static content (ticks, labels, curves) into the cached background.
 
         For static content that changes with a control (a step axis, a panel's curves):
-        much cheaper than a full draw. The old and the new box of each axes (tick labels
-        and title included) are painted over in the figure's colour first; the layout
-        keeps these boxes apart from other axes. Without a background yet there is
-        nothing to do: the coming full draw paints everything.
+        much cheaper than a full draw. The axes' slot is painted over in the figure's
+        colour first (see :meth:`repaintable`); the layout keeps slots apart. Without a
+        background yet there is nothing to do: the coming full draw paints everything.
         """
         if self._background is None or self._full_draw_needed:
             return
@@ -297,9 +342,7 @@ class Explorer:
         renderer = canvas.get_renderer()
         canvas.restore_region(self._background)
         for ax in axes:
-            new = ax.get_tightbbox(renderer)
-            old = self._slots.get(ax) or new
-            box = Bbox.union([old, new]).padded(2)
+            box = self._slot(ax, renderer)
             cover = Rectangle(
                 (box.x0, box.y0),
                 box.width,
@@ -311,8 +354,10 @@ class Explorer:
             )
             cover.set_figure(self.fig)
             cover.draw(renderer)
-            ax.draw(renderer)  # Axes.draw leaves out the animated artists
-            self._slots[ax] = new
+            if self._slots[ax] == "data":
+                self._draw_data_area(ax, renderer)
+            else:
+                ax.draw(renderer)  # Axes.draw leaves out the animated artists
         self._background = canvas.copy_from_bbox(self.fig.bbox)
 
     def _draw_animated(self) -> None:
@@ -349,11 +394,28 @@ class Explorer:
             # No draw yet: drawing before the browser view exists leaves ipympl's
             # canvas at size 0. Its own handshake asks for the first full draw.
             self.refresh(render=False)
+            if self.fixed_layout:
+                self._freeze_layout()
             row = {"flex_flow": "row wrap", "align_items": "center"}
             rows = [widgets.HBox(controls, layout=row) for controls in self.control_rows()]
             self._widget = widgets.VBox([*rows, self.readout, figure_box(self.fig), *self.notes])
             self._widget.add_class("course-explorer")
         return self._widget
+
+    def _freeze_layout(self) -> None:
+        """Settle the layout, then keep it: axes positions and axis-label places stay put."""
+        fig = self.fig
+        for _ in range(3):  # constrained layout settles over a few runs
+            fig.draw_without_rendering()
+        fig.set_layout_engine("none")
+        for ax in fig.axes:
+            to_axes = ax.transAxes.inverted()
+            if ax.xaxis.label.get_text():  # x: axes fraction; y: display pixels, as placed
+                x, y = ax.xaxis.label.get_position()
+                ax.xaxis.set_label_coords(x, to_axes.transform((0, y))[1])
+            if ax.yaxis.label.get_text():
+                x, y = ax.yaxis.label.get_position()
+                ax.yaxis.set_label_coords(to_axes.transform((x, 0))[0], y)
 
     def first_frame_png(self) -> bytes:
         """The figure as it is now, exactly as the live canvas shows it, as PNG bytes."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 import matplotlib
 import numpy as np
 from matplotlib.backend_bases import MouseEvent
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
 from helpers.descent import (
     VERDICTS,
@@ -100,6 +100,8 @@ class GradientDescentPlayground(Explorer):
         "The readout above the figure states the end point, final loss, a verdict (converged, "
         "still descending, oscillating, diverged) and the stable range."
     )
+
+    fixed_layout = True  # tick labels keep their width (one decimal), titles are placed at y = 1
 
     def __init__(
         self,
@@ -207,6 +209,8 @@ class GradientDescentPlayground(Explorer):
         )
         ax.set_xlabel("x")
         ax.set_ylabel("y")
+        for axis in (ax.xaxis, ax.yaxis):  # the same width for every function's ticks
+            axis.set_major_formatter(FormatStrFormatter("%.1f"))
         (self.loss_line,) = ax_loss.plot([], [], color=COLORS["loss"])
         ax_loss.set_xlabel("step")
         ax_loss.xaxis.set_major_locator(MaxNLocator(5, integer=True))
@@ -246,7 +250,7 @@ class GradientDescentPlayground(Explorer):
                 markersize=13,
                 zorder=4,
             )
-        ax.set_title(f"{fn.name}:  ${fn.latex}$", fontsize=10)
+        ax.set_title(f"{fn.name}:  ${fn.latex}$", fontsize=10, y=1.0)
 
         # Loss axis: the gap to the lowest minimum on a log scale; without a minimum, symlog.
         # (Named in the title: a y label that long does not fit beside a short panel.)
@@ -256,13 +260,13 @@ class GradientDescentPlayground(Explorer):
             ax_loss.set_yscale("log")
             ax_loss.set_ylim(LOSS_FLOOR, LOSS_CEILING)
             ax_loss.set_yticks([1e-12, 1e-8, 1e-4, 1, 1e4])
-            ax_loss.set_title("loss − lowest minimum (log scale)", fontsize=9)
+            ax_loss.set_title("loss − lowest minimum (log scale)", fontsize=9, y=1.0)
         else:
             self._loss_offset = 0.0
             ax_loss.set_yscale("symlog", linthresh=1.0)
             ax_loss.set_ylim(-LOSS_CEILING, LOSS_CEILING)
             ax_loss.set_yticks([-1e6, -1e3, 0, 1e3, 1e6])
-            ax_loss.set_title("loss (symmetric log scale)", fontsize=9)
+            ax_loss.set_title("loss (symmetric log scale)", fontsize=9, y=1.0)
         points = list(fn.minima) or [(0.0, 0.0)]  # no minimum: the saddle point
         self._stabilities = [(point, quadratic_stability(fn.hessian(point))) for point in points]
         self._box = (np.array([fn.xlim[0], fn.ylim[0]]), np.array([fn.xlim[1], fn.ylim[1]]))
@@ -337,7 +341,7 @@ class GradientDescentPlayground(Explorer):
             title = "stable for lr < " + " (left), ".join(f"{b:.4g}" for b in bounds) + " (right)"
         else:
             title = "no lr is stable: a curvature is negative"
-        ax.set_title(f"β = {beta:g}: {title}", fontsize=9)
+        ax.set_title(f"β = {beta:g}: {title}", fontsize=9, y=1.0)
         self._shown_momentum = beta
         self.repaint(self.ax_stab)
 

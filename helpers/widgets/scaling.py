@@ -62,6 +62,8 @@ BOX_FACTOR = 20.0  # a path is drawn until it leaves 20x the plotted box
 CONTOUR_RECT = (0.085, 0.125, 0.37, 0.8)  # fixed axes positions (figure fractions)
 LOSS_RECT = (0.595, 0.45, 0.385, 0.5)
 LR_RECT = (0.595, 0.125, 0.385, 0.17)
+# (left, bottom, right, top): all that a panel may paint, its labels included
+CONTOUR_SLOT = (0.0, 0.0, 0.49, 1.0)
 # "converged": gradient norm at most this (and the loss no longer falling); the start's gradient
 # is about 4, so w is then within about 0.01 / lambda_min of the minimum
 GRAD_TOL = 1e-2
@@ -216,10 +218,13 @@ class FeatureScalingExplorer(Explorer):
             zorder=4,
         )
         ax.set_aspect("equal", adjustable="box")
-        ax.xaxis.set_major_locator(MaxNLocator(5))
-        ax.yaxis.set_major_locator(MaxNLocator(5))
+        ax.xaxis.set_major_locator(MaxNLocator(4))  # few labels: each is drawn on every scale move
+        ax.yaxis.set_major_locator(MaxNLocator(4))
         ax.set_xlabel("w1 (weight of feature 1)")
         ax.set_ylabel("w2 (weight of feature 2)")
+        # fixed label places: placing them by the tick labels costs a layout of every label
+        ax.xaxis.set_label_coords(0.5, -0.1)
+        ax.yaxis.set_label_coords(-0.17, 0.5)
 
         (self.loss_line,) = ax_loss.plot([], [], color=COLORS["loss"])
         ax_loss.set_yscale("log")
@@ -280,7 +285,8 @@ class FeatureScalingExplorer(Explorer):
         ]
         self.lr_line = ax_lr.axvline(0.1, ymax=0.72, color=COLORS["path"], linewidth=2.5)
         self.animate(self.path_line, self.start_point, self.end_point, self.loss_line, self.lr_line)
-        self.repaintable(self.ax, self.ax_lr)
+        self.repaintable(self.ax, slot=CONTOUR_SLOT)
+        self.repaintable(self.ax_lr, slot="data")  # the lr axis itself never changes
 
     def _data_key(self, scale: float, standardized: bool):
         """What the model sees: under standardisation, the scale makes no difference."""
