@@ -77,7 +77,8 @@ class CourseCanvas(Canvas):
         if not self._png_is_old:
             return None
         pixels = np.asarray(self.get_renderer().buffer_rgba())
-        self._last_buff = pixels.view(np.uint32).squeeze(2).copy()  # ipympl's data-URL snapshot
+        if self.syncing_data_url:  # no browser yet: ipympl keeps a snapshot for the page
+            self._last_buff = pixels.view(np.uint32).squeeze(2).copy()
         self._png_is_old = self._force_full = False
         self.set_image_mode("full")
         opaque = bool(pixels[..., 3].min() == 255)
@@ -403,11 +404,20 @@ class Explorer:
         return self._widget
 
     def _freeze_layout(self) -> None:
-        """Settle the layout, then keep it: axes positions and axis-label places stay put."""
+        """Settle the layout, then keep it: axes positions, axis-label places and the boxes
+        of repaintable axes stay put."""
         fig = self.fig
         for _ in range(3):  # constrained layout settles over a few runs
             fig.draw_without_rendering()
         fig.set_layout_engine("none")
+        renderer = fig.canvas.get_renderer()
+        boxes = {ax: ax.get_tightbbox(renderer) for ax in fig.axes}
+        for ax, slot in self._slots.items():  # repaintable axes: a fixed box from now on
+            if slot is None:
+                extents = self._free_box(ax, boxes, fig.bbox)
+                self._slots[ax] = tuple(
+                    Bbox(extents).transformed(fig.transFigure.inverted()).extents
+                )
         for ax in fig.axes:
             to_axes = ax.transAxes.inverted()
             if ax.xaxis.label.get_text():  # x: axes fraction; y: display pixels, as placed
@@ -416,6 +426,29 @@ class Explorer:
             if ax.yaxis.label.get_text():
                 x, y = ax.yaxis.label.get_position()
                 ax.yaxis.set_label_coords(to_axes.transform((x, 0))[0], y)
+
+    def _free_box(self, ax, boxes: dict, figure_box) -> list:
+        """The largest box around ``ax`` that no other axes' labels use: out to the figure's
+        edges, up to each neighbour (halfway to a neighbour that is repainted too).
+
+        A repaint may then draw longer tick labels than the first layout had."""
+        own = boxes[ax]
+        (x0, y0), (x1, y1) = figure_box.min, figure_box.max
+        for other, box in boxes.items():
+            if other is ax:
+                continue
+            shared = other in self._slots
+            beside = box.y0 < own.y1 and box.y1 > own.y0  # overlaps own's rows
+            above_below = box.x0 < own.x1 and box.x1 > own.x0  # overlaps own's columns
+            if beside and box.intervalx.mean() < own.intervalx.mean():
+                x0 = max(x0, (box.x1 + own.x0) / 2 if shared else box.x1 + 2)
+            if beside and box.intervalx.mean() > own.intervalx.mean():
+                x1 = min(x1, (box.x0 + own.x1) / 2 if shared else box.x0 - 2)
+            if above_below and box.intervaly.mean() < own.intervaly.mean():
+                y0 = max(y0, (box.y1 + own.y0) / 2 if shared else box.y1 + 2)
+            if above_below and box.intervaly.mean() > own.intervaly.mean():
+                y1 = min(y1, (box.y0 + own.y1) / 2 if shared else box.y0 - 2)
+        return [[x0, y0], [x1, y1]]
 
     def first_frame_png(self) -> bytes:
         """The figure as it is now, exactly as the live canvas shows it, as PNG bytes."""

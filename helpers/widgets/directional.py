@@ -12,6 +12,7 @@ from __future__ import annotations
 import contourpy
 import numpy as np
 from matplotlib import patheffects
+from matplotlib.ticker import FormatStrFormatter
 
 from helpers.functions import FUNCTIONS_2D, Function2D
 from helpers.plotting import COLORS, grid
@@ -59,6 +60,8 @@ class DirectionalDerivativeExplorer(Explorer):
     Keyboard: focus the angle slider and use the arrow keys (5° a press); the
     buttons turn u exactly along or across ∇f; the x and y sliders move the point.
     """
+
+    fixed_layout = True  # tick labels keep their width: the layout is computed once
 
     alt_text = (
         "Left: contour map of the chosen function with a point, a green arrow along the "
@@ -153,6 +156,8 @@ class DirectionalDerivativeExplorer(Explorer):
         ax.set_xlabel("x")
         ax.set_ylabel("y")
         ax.grid(False)
+        for axis in (ax.xaxis, ax.yaxis):  # one width for every function's ticks
+            axis.set_major_formatter(FormatStrFormatter("%.1f"))
         # legend proxies (static)
         ax.plot([], [], color=COLORS["gradient"], label="direction of ∇f")
         ax.plot([], [], color=COLORS["tangent"], label="u")

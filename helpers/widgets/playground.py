@@ -116,6 +116,8 @@ class GradientDescentPlayground(Explorer):
         super().__init__(figsize=(8.0, 3.9))
         fig = self.fig
         fig.clear()
+        # a clear gap between the right-hand panels: each is repainted alone (steps, momentum)
+        fig.get_layout_engine().set(h_pad=0.08)
         with matplotlib.rc_context(STYLE):
             axes = fig.subplot_mosaic(
                 [["contour", "loss"], ["contour", "stability"]], width_ratios=[1.2, 1.0]

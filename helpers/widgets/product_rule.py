@@ -91,6 +91,8 @@ class ProductRuleExplorer(Explorer):
     Keyboard: Tab to a control; arrow keys move a slider or choose a product.
     """
 
+    fixed_layout = True  # no tick labels that change width
+
     alt_text = (
         "Left: a rectangle whose width is f(x) and whose height is g(x), so its area is f·g "
         "(light blue). Moving x by Δx adds a strip on the right of area g·Δf (orange, hatched /), "
@@ -162,29 +164,19 @@ class ProductRuleExplorer(Explorer):
     def _build_rates(self) -> None:
         ax = self.ax_rate
         self.bars = {}
-        for name in ("g·Δf", "f·Δg", "Δf·Δg"):
-            color, hatch = PIECES[name]
-            self.bars[name] = ax.bar(
-                [0],
-                [0],
-                width=0.6,
-                color=color,
-                alpha=0.75,
-                hatch=hatch,
-                edgecolor="black",
-                label=f"{name} / Δx",
-            )[0]
-        for name, share in (("g·Δf", "g·f'"), ("f·Δg", "f·g'")):
-            color, hatch = PIECES[name]
-            self.bars[share] = ax.bar(
-                [1],
+        bars = [(0, name, 0.75, f"{name} / Δx") for name in ("g·Δf", "f·Δg", "Δf·Δg")]
+        bars += [(1, "g·Δf", 0.35, "g·f'"), (1, "f·Δg", 0.35, "f·g'")]  # the product rule's
+        for position, piece, alpha, label in bars:
+            color, hatch = PIECES[piece]
+            self.bars[label.removesuffix(" / Δx")] = ax.bar(
+                [position],
                 [0],
                 width=0.6,
                 color=color,
-                alpha=0.35,
+                alpha=alpha,
                 hatch=hatch,
                 edgecolor="black",
-                label=share,
+                label=label,
             )[0]
         (self.exact_line,) = ax.plot(
             [-0.45, 1.45], [0, 0], "--", color=COLORS["point"], lw=1.2, label="(f·g)' at x"

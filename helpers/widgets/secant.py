@@ -10,6 +10,7 @@ round-off takes over, which is the V-shaped plot later in the lesson.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import FormatStrFormatter
 
 from helpers.functions import FUNCTIONS_1D
 from helpers.gradcheck import forward_difference
@@ -29,6 +30,8 @@ class SecantExplorer(Explorer):
     press multiplies or divides h by about 1.26). The readout gives h, the
     secant slope, the true slope f'(x) and the error between them.
     """
+
+    fixed_layout = True  # tick labels keep their width: the layout is computed once
 
     alt_text = (
         "Left: the chosen curve with a dashed tangent line at x and a secant line "
@@ -51,6 +54,7 @@ class SecantExplorer(Explorer):
         ax.axhline(0, color="0.6", linewidth=0.8)
         ax.set_xlabel("x")
         ax.legend(loc="upper left", fontsize=8)
+        ax.yaxis.set_major_formatter(FormatStrFormatter("%.1f"))  # one width for every function
 
         er = self.ax_error
         self.hs = np.logspace(np.log10(H_RANGE[0]), np.log10(H_RANGE[1]), 200)

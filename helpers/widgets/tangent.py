@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import FormatStrFormatter
 
 from helpers.functions import FUNCTIONS_1D, Function1D
 from helpers.plotting import COLORS, tangent_segment
@@ -46,6 +47,8 @@ class TangentExplorer(Explorer):
     ``x · f(x) · slope``. Keyboard: Tab to the slider, then the arrow keys.
     """
 
+    fixed_layout = True  # tick labels keep their width: the layout is computed once
+
     alt_text = (
         "Graph of the chosen function with a dashed tangent line touching it at the "
         "point x chosen by the slider; the readout above gives x, f(x) and the slope."
@@ -62,6 +65,7 @@ class TangentExplorer(Explorer):
         ax.axhline(0, color="0.6", linewidth=0.8)
         ax.legend(loc="upper left")
         ax.set_xlabel("x")
+        ax.yaxis.set_major_formatter(FormatStrFormatter("%.1f"))  # one width for every function
         self.function_choice = self.add_control(
             "function",
             Dropdown("function f(x) =", list(self.functions), function, width="240px"),

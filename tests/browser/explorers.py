@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from tests.browser.lab import open_notebook, run_all
+
 # Runs in the kernel: the one displayed explorer of a class, its figure as PNG and a few facts.
 PROBE = """
 import base64 as _b64, gc as _gc, importlib as _il, io as _io, json as _json
@@ -159,3 +161,19 @@ def changed_figure(
     after = browser_figure(area)
     assert not same_image(after, before), "the figure did not change"
     return after, facts
+
+
+def open_lesson(page, lab, lesson: str) -> None:
+    """Open a lesson in JupyterLab and run all its cells."""
+    open_notebook(page, lab, lesson)
+    run_all(page)
+
+
+def first_look(page, index: int, explorer_class: str, condition, name: str) -> tuple:
+    """The ``index``-th explorer once its readout meets ``condition`` and its canvas shows the
+    kernel's figure: ``(area, readout text, pixels)``."""
+    area = explorer(page, index)
+    area.scroll_into_view_if_needed()
+    text = wait_for_readout(area, condition)
+    check_figure(page, area, explorer_class, name=name)
+    return area, text, browser_figure(area)

@@ -4,16 +4,14 @@ Home and End) and the secant explorer (function, x, h on its log scale). After e
 change the readout is checked and the canvas must show the kernel's current figure."""
 
 from tests.browser.explorers import (
-    browser_figure,
     changed_figure,
-    check_figure,
     control,
-    explorer,
+    first_look,
     number,
+    open_lesson,
     press,
     wait_for_readout,
 )
-from tests.browser.lab import open_notebook, run_all
 
 LESSON_1 = "lessons/01-secant-to-tangent.ipynb"
 TANGENT = "helpers.widgets.tangent:TangentExplorer"
@@ -22,16 +20,12 @@ FUNCTIONS = ["x^2", "x^3", "sin x", "e^x", "relu"]
 
 
 def test_every_control_of_both_explorers(page, lab):
-    open_notebook(page, lab, LESSON_1)
-    run_all(page)
+    open_lesson(page, lab, LESSON_1)
 
     # --- the tangent explorer
-    area = explorer(page, 0)
-    area.scroll_into_view_if_needed()
-    text = wait_for_readout(area, lambda t: t.startswith("x = 1.00"))
+    start = lambda t: t.startswith("x = 1.00")
+    area, text, pixels = first_look(page, 0, TANGENT, start, "l01-tangent-start")
     assert "slope f'(x) = 2.000" in text
-    check_figure(page, area, TANGENT, name="l01-tangent-start")
-    pixels = browser_figure(area)
     x = control(area, "x")
     press(page, x, "ArrowRight", 5)  # 0.05 a press on x^2's range [-3, 3]
     text = wait_for_readout(area, lambda t: t.startswith("x = 1.25"))
@@ -53,12 +47,9 @@ def test_every_control_of_both_explorers(page, lab):
     assert "slope f'(x) = 0.000" in text
 
     # --- the secant explorer (the lesson set h = 0.1 from code)
-    area = explorer(page, 1)
-    area.scroll_into_view_if_needed()
-    text = wait_for_readout(area, lambda t: t.startswith("h = 1.0e-01"))
+    start = lambda t: t.startswith("h = 1.0e-01")
+    area, text, pixels = first_look(page, 1, SECANT, start, "l01-secant-start")
     assert "secant slope = 2.100000" in text
-    check_figure(page, area, SECANT, name="l01-secant-start")
-    pixels = browser_figure(area)
     h = control(area, "step h")
     press(page, h, "ArrowLeft", 10)  # ten presses: h / 10
     text = wait_for_readout(area, lambda t: t.startswith("h = 1.0e-02"))

@@ -3,30 +3,24 @@ keyboard (its figure checked against the kernel's), and a self-check box gives i
 explained feedback."""
 
 from tests.browser.explorers import (
-    browser_figure,
     changed_figure,
-    check_figure,
     control,
-    explorer,
+    first_look,
     number,
+    open_lesson,
     press,
     wait_for_readout,
 )
-from tests.browser.lab import open_notebook, run_all
 
 LESSON_2 = "lessons/02-derivative-rules.ipynb"
 PRODUCT = "helpers.widgets.product_rule:ProductRuleExplorer"
 
 
 def test_product_rule_explorer_and_self_check(page, lab):
-    open_notebook(page, lab, LESSON_2)
-    run_all(page)
-    area = explorer(page)
-    area.scroll_into_view_if_needed()
-    text = wait_for_readout(area, lambda t: t.startswith("x = 1.00, Δx = 0.2"))
+    open_lesson(page, lab, LESSON_2)
+    start = lambda t: t.startswith("x = 1.00, Δx = 0.2")
+    area, text, pixels = first_look(page, 0, PRODUCT, start, "l02-start")
     assert "product rule g·f' + f·g' = 2 + 3 = 5" in text
-    check_figure(page, area, PRODUCT, name="l02-start")
-    pixels = browser_figure(area)
 
     # a smaller step: the corner per Δx shrinks towards 0, the total towards 5
     dx = control(area, "step Δx")

@@ -6,16 +6,14 @@ is checked and the canvas must show the kernel's current figure."""
 import math
 
 from tests.browser.explorers import (
-    browser_figure,
     changed_figure,
-    check_figure,
     control,
-    explorer,
+    first_look,
     number,
+    open_lesson,
     press,
     wait_for_readout,
 )
-from tests.browser.lab import open_notebook, run_all
 
 LESSON_3 = "lessons/03-chain-rule.ipynb"
 LESSON_4 = "lessons/04-partial-derivatives-and-gradients.ipynb"
@@ -24,14 +22,10 @@ DIRECTIONAL = "helpers.widgets.directional:DirectionalDerivativeExplorer"
 
 
 def test_every_control_of_the_chain_explorer(page, lab):
-    open_notebook(page, lab, LESSON_3)
-    run_all(page)
-    area = explorer(page)
-    area.scroll_into_view_if_needed()
-    text = wait_for_readout(area, lambda t: t.startswith("x = 0.00"))
+    open_lesson(page, lab, LESSON_3)
+    start = lambda t: t.startswith("x = 0.00")
+    area, text, pixels = first_look(page, 0, CHAIN, start, "l03-start")
     assert "h'(x) = f'(g(x))·g'(x) = 2.000 × 3.000 = 6.000" in text
-    check_figure(page, area, CHAIN, name="l03-start")
-    pixels = browser_figure(area)
 
     press(page, control(area, "x"), "ArrowRight", 4)  # 0.05 a press
     text = wait_for_readout(area, lambda t: t.startswith("x = 0.20"))
@@ -49,14 +43,10 @@ def test_every_control_of_the_chain_explorer(page, lab):
 
 
 def test_every_control_of_the_directional_explorer(page, lab):
-    open_notebook(page, lab, LESSON_4)
-    run_all(page)
-    area = explorer(page)
-    area.scroll_into_view_if_needed()
-    text = wait_for_readout(area, lambda t: t.startswith("angle = 0.0°"))
+    open_lesson(page, lab, LESSON_4)
+    start = lambda t: t.startswith("angle = 0.0°")
+    area, text, pixels = first_look(page, 0, DIRECTIONAL, start, "l04-start")
     assert number(text, "∇f·u =") == 4.0  # u = [1, 0] at (1, 2): ∂f/∂x
-    check_figure(page, area, DIRECTIONAL, name="l04-start")
-    pixels = browser_figure(area)
 
     angle = control(area, "angle of u")
     press(page, angle, "ArrowRight", 3)  # 5° a press

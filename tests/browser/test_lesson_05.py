@@ -13,10 +13,10 @@ from tests.browser.explorers import (
     control,
     explorer,
     number,
+    open_lesson,
     press,
     wait_for_readout,
 )
-from tests.browser.lab import open_notebook, run_all
 
 LESSON_5 = "lessons/05-gradient-descent.ipynb"
 PLAYGROUND = "helpers.widgets.playground:GradientDescentPlayground"
@@ -33,8 +33,7 @@ def _start(text: str) -> tuple[float, float]:
 
 @pytest.fixture
 def playground(page, lab):
-    open_notebook(page, lab, LESSON_5)
-    run_all(page)
+    open_lesson(page, lab, LESSON_5)
     area = explorer(page)
     area.scroll_into_view_if_needed()
     wait_for_readout(area, lambda t: t.startswith("elongated bowl"))

@@ -5,15 +5,13 @@ change the readout is checked and the canvas must show the kernel's current figu
 import re
 
 from tests.browser.explorers import (
-    browser_figure,
     changed_figure,
-    check_figure,
     control,
-    explorer,
+    first_look,
+    open_lesson,
     press,
     wait_for_readout,
 )
-from tests.browser.lab import open_notebook, run_all
 
 LESSON_6 = "lessons/06-vectorized-gradients.ipynb"
 SCALING = "helpers.widgets.scaling:FeatureScalingExplorer"
@@ -24,14 +22,10 @@ def _max_lr(text: str) -> float:
 
 
 def test_every_control_of_the_scaling_explorer(page, lab):
-    open_notebook(page, lab, LESSON_6)
-    run_all(page)
-    area = explorer(page)
-    area.scroll_into_view_if_needed()
-    text = wait_for_readout(area, lambda t: "feature 2 ×1 (raw units)" in t)
+    open_lesson(page, lab, LESSON_6)
+    start = lambda t: "feature 2 ×1 (raw units)" in t
+    area, text, pixels = first_look(page, 0, SCALING, start, "l06-start")
     assert "converged" in text and _max_lr(text) == 1.03
-    check_figure(page, area, SCALING, name="l06-start")
-    pixels = browser_figure(area)
 
     # scale of feature 2: ten presses of about 1.26x -> x10; the same lr now diverges
     press(page, control(area, "scale of x2"), "ArrowRight", 10)

@@ -3,29 +3,23 @@ step slider walks the backward pass, x and y move the inputs. After each change 
 is checked and the canvas must show the kernel's current figure."""
 
 from tests.browser.explorers import (
-    browser_figure,
     changed_figure,
-    check_figure,
     control,
-    explorer,
+    first_look,
+    open_lesson,
     press,
     wait_for_readout,
 )
-from tests.browser.lab import open_notebook, run_all
 
 LESSON_7 = "lessons/07-autograd-with-pytorch.ipynb"
 BACKPROP = "helpers.widgets.backprop:BackpropExplorer"
 
 
 def test_every_control_of_the_backprop_explorer(page, lab):
-    open_notebook(page, lab, LESSON_7)
-    run_all(page)
-    area = explorer(page)
-    area.scroll_into_view_if_needed()
-    text = wait_for_readout(area, lambda t: t.startswith("x = 2.00, y = 3.00 → z = 25 · step 0/7"))
+    open_lesson(page, lab, LESSON_7)
+    start = lambda t: t.startswith("x = 2.00, y = 3.00 → z = 25 · step 0/7")
+    area, text, pixels = first_look(page, 0, BACKPROP, start, "l07-start")
     assert "this walk ?, ? · torch.autograd 10, 10" in text
-    check_figure(page, area, BACKPROP, name="l07-start")
-    pixels = browser_figure(area)
 
     step = control(area, "backward step")
     press(page, step, "ArrowRight", 3)

@@ -4,29 +4,24 @@ problem and dtype drop-downs, the learning-rate and steps sliders, and each chec
 current figure."""
 
 from tests.browser.explorers import (
-    browser_figure,
     changed_figure,
     check_figure,
     control,
-    explorer,
+    first_look,
+    open_lesson,
     press,
     wait_for_readout,
 )
-from tests.browser.lab import open_notebook, run_all
 
 LESSON_8 = "lessons/08-when-training-goes-wrong.ipynb"
 LAB = "helpers.widgets.training_lab:TrainingLab"
 
 
 def test_every_control_of_the_training_lab(page, lab):
-    open_notebook(page, lab, LESSON_8)
-    run_all(page)
-    area = explorer(page)
-    area.scroll_into_view_if_needed()
-    text = wait_for_readout(area, lambda t: t.startswith("learning rate too large"))
+    open_lesson(page, lab, LESSON_8)
+    start = lambda t: t.startswith("learning rate too large")
+    area, text, pixels = first_look(page, 0, LAB, start, "l08-start")
     assert "loss 43 →" in text and "Diagnosis" in area.locator(".course-diagnosis").inner_text()
-    check_figure(page, area, LAB, name="l08-start")
-    pixels = browser_figure(area)
 
     # learning rate 0.4 -> four stops left: 0.35, 0.34, 0.33, 0.32 < 1/3
     press(page, control(area, "learning rate"), "ArrowLeft", 4)
