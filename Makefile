@@ -8,7 +8,7 @@ ARGS   ?=
 # JupyterLab refuses to run as root without this (containers, CI machines)
 AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test test-fast test-loaded check format env clean-notebooks release benchmark benchmark-attacks
+.PHONY: lab test test-fast test-loaded check format env clean-notebooks release benchmark benchmark-attacks site
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,3 +65,14 @@ benchmark: $(STAMP)
 ## Every attack fixture under stock nbgrader and under the course's grader (slow)
 benchmark-attacks: $(STAMP)
 	$(PY) -m benchmarks.adversarial_stock
+
+## The course as a static website in site/_build/html (Jupyter Book 2 with the course's theme):
+## the lessons executed, the student exercises, search, a Launch on Binder button per page.
+## Needs Node.js 18+ (Debian: apt-get install nodejs); builds offline once installed.
+site: $(STAMP)
+	@command -v node >/dev/null || { echo "error: make site needs Node.js 18+ (apt-get install nodejs)" >&2; exit 2; }
+	$(PY) -m tools.site prepare
+	cd site && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" JB_ALLOW_NODEENV=no \
+	    $(CURDIR)/$(VENV)/bin/jupyter-book build --html
+	@echo "site: open site/_build/html/index.html through a web server, e.g." \
+	    "$(PY) -m http.server -d site/_build/html -b 127.0.0.1"

@@ -24,8 +24,10 @@ import resource
 import signal
 import sys
 import traceback
+from typing import Any
 
 from autograder import wire
+from autograder.portable import portable
 
 HIDDEN_NAMES = {
     "In",
@@ -62,10 +64,10 @@ class CappedWriter(io.TextIOBase):
         self.size = 0
         self.dropped = 0
 
-    def writable(self):
+    def writable(self) -> bool:
         return True
 
-    def write(self, text):
+    def write(self, text: Any) -> int:
         text = str(text)
         room = self.cap - self.size
         if room > 0:
@@ -74,10 +76,10 @@ class CappedWriter(io.TextIOBase):
         self.dropped += max(0, len(text) - max(room, 0))
         return len(text)
 
-    def flush(self):
+    def flush(self) -> None:
         pass
 
-    def isatty(self):
+    def isatty(self) -> bool:
         return False
 
     def take(self) -> str:
@@ -91,7 +93,7 @@ class CappedWriter(io.TextIOBase):
 class Session:
     """One submission's process: executes cells and serves calls."""
 
-    def __init__(self, shell, req_fd: int, resp_fd: int):
+    def __init__(self, shell: Any, req_fd: int, resp_fd: int):
         self.shell = shell
         self.req_fd = req_fd
         self.resp_fd = resp_fd
@@ -101,7 +103,7 @@ class Session:
         self.err = CappedWriter()
 
     # ---- handles and encoding
-    def handle_for(self, obj) -> int:
+    def handle_for(self, obj: Any) -> int:
         for hid, known in self.handles.items():
             if known is obj:
                 return hid
@@ -110,10 +112,10 @@ class Session:
         self.handles[hid] = obj
         return hid
 
-    def encode(self, value):
+    def encode(self, value: Any) -> Any:
         return wire.encode_plain(self._to_plain(value), self._encode_other)
 
-    def _to_plain(self, value):
+    def _to_plain(self, value: Any) -> Any:
         torch = sys.modules.get("torch")
         if torch is not None and isinstance(value, torch.Tensor):
             try:
@@ -131,11 +133,12 @@ class Session:
                 return value
         return value
 
-    def _encode_other(self, value):
+    def _encode_other(self, value: Any) -> Any:
         plain = self._to_plain(value)
         if plain is not value:  # a torch tensor, now a NumPy array
             return wire.encode_plain(plain, self._encode_other)
-        for base in (bool, int, float, complex, str, tuple, list, dict):
+        builtin_types: tuple[type[Any], ...] = (bool, int, float, complex, str, tuple, list, dict)
+        for base in builtin_types:
             if isinstance(value, base):
                 # a subclass of a builtin type: only the builtin value crosses
                 try:
@@ -161,16 +164,14 @@ class Session:
             return {"__t": "fn", "id": self.handle_for(value), "name": str(name)[:100]}
         return {"__t": "obj", "id": self.handle_for(value), "type": type(value).__name__[:100]}
 
-    def decode(self, obj):
+    def decode(self, obj: Any) -> Any:
         return wire.decode_plain(obj, self._decode_tagged)
 
-    def _decode_tagged(self, obj, depth):
+    def _decode_tagged(self, obj: dict[str, Any], depth: int) -> Any:
         tag = obj.get("__t")
         if tag in ("fnref", "ref"):
             return self.handles[obj["id"]]
         if tag == "portable":
-            from autograder.portable import portable
-
             return portable(obj["source"], obj.get("name"))
         if tag == "sym":
             return wire.tree_to_sympy(obj["tree"])
@@ -185,7 +186,7 @@ class Session:
         raise wire.WireError(f"unknown tag {tag!r}")
 
     # ---- requests
-    def serve(self):
+    def serve(self) -> None:
         while True:
             try:
                 request = wire.read_message(self.req_fd)
@@ -215,10 +216,10 @@ class Session:
                     {"ok": False, "error": "the reply was too large", "internal": True},
                 )
 
-    def _redirect(self):
+    def _redirect(self) -> None:
         sys.stdout, sys.stderr = self.out, self.err
 
-    def op_exec(self, request):
+    def op_exec(self, request: dict[str, Any]) -> dict[str, Any]:
         self._redirect()
         result = self.shell.run_cell(request["source"], store_history=True, silent=False)
         error = result.error_before_exec or result.error_in_exec
@@ -227,7 +228,7 @@ class Session:
             reply["error"] = _one_line(error)
         return reply
 
-    def _user_names(self):
+    def _user_names(self) -> dict[str, Any]:
         ns = self.shell.user_ns
         hidden = set(self.shell.user_ns_hidden)
         return {
@@ -240,7 +241,7 @@ class Session:
             and not (k.startswith("_") and k[1:].isdigit())
         }
 
-    def op_names(self):
+    def op_names(self) -> dict[str, Any]:
         import types
 
         kinds = {}
@@ -253,7 +254,7 @@ class Session:
                 kinds[name] = {"kind": "value"}
         return {"ok": True, "names": kinds}
 
-    def op_get(self, request):
+    def op_get(self, request: dict[str, Any]) -> dict[str, Any]:
         values = {}
         names = self._user_names()
         for name in request["names"]:
@@ -270,9 +271,9 @@ class Session:
                     }
         return {"ok": True, "values": values}
 
-    def op_call(self, request):
+    def op_call(self, request: dict[str, Any]) -> dict[str, Any]:
         self._redirect()
-        fn = self.handles.get(request["fn"])
+        fn: Any = self.handles.get(request["fn"])
         if fn is None:
             return {"ok": False, "error": "unknown function handle", "internal": True}
         args = self.decode(request["args"])
@@ -342,7 +343,7 @@ def _data_size_bytes() -> int:
     return 0
 
 
-def _make_shell():
+def _make_shell() -> Any:
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
 
@@ -366,7 +367,12 @@ def _tasks_in_namespace() -> int:
 
 
 def _session_main(
-    shell, limits: dict, req_fd: int, resp_fd: int, workdir: str, isolated: bool = False
+    shell: Any,
+    limits: dict[str, int],
+    req_fd: int,
+    resp_fd: int,
+    workdir: str,
+    isolated: bool = False,
 ) -> None:
     _set_dumpable(1)
     os.setsid()
@@ -528,13 +534,13 @@ def zygote_main(argv: list[str]) -> None:
     import threading
 
     write_lock = threading.Lock()
-    ending: set = set()
+    ending: set[int] = set()
 
-    def say(message):
+    def say(message: dict[str, Any]) -> None:
         with write_lock:
             wire.write_message(ctrl_out, message)
 
-    def watch(pid):
+    def watch(pid: int) -> None:
         # tell the grader at once when the session dies (os._exit, a signal, the
         # memory limit...): its reply pipe stays open here, so it would not see EOF.
         # WNOWAIT: the session stays a zombie (its pid reserved) until "end" reaps it.

@@ -7,24 +7,31 @@ commands and the formgrader behave identically in a course directory
 
 What differs from stock nbgrader, and why:
 
-- ``Autograde.autograde_preprocessors``: :class:`~autograder.engine.TrustedExecute`
+- ``Autograde.autograde_preprocessors``: :class:`~autograder.preprocessors.TrustedExecute`
   replaces ``Execute`` (the student's code runs sandboxed, tests run trusted);
 - ``OverwriteCells.add_missing_cells``: a deleted test cell is put back and run
   (with ``DropEmptyGradingMetadata`` so that a duplicated cell cannot crash it);
 - ``GenerateFeedback.preprocessors``: ``ClearHiddenTests`` removes hidden tests
-  from the feedback (stock nbgrader copies them into every student's feedback).
+  from the feedback (stock nbgrader copies them into every student's feedback);
+  ``NameFeedbackLines`` and the template ``autograder/templates/feedback/``
+  name each line of the page's summary and give a lost score's recognised mistake.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
+import warnings
 from pathlib import Path
+from typing import Any
 
 from traitlets.config import Config
 from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_ROOT = PACKAGE_DIR.parent
+from autograder.paths import PACKAGE_DIR, REPO_ROOT
+
+__all__ = ["EXERCISES_DIR", "PACKAGE_DIR", "REPO_ROOT", "SOLUTIONS_DIR", "api_for", "apply"]
 # overridable for tests and for courses that keep their sources elsewhere
 SOLUTIONS_DIR = Path(os.environ.get("AUTOGRADER_SOLUTIONS", REPO_ROOT / "solutions"))
 EXERCISES_DIR = Path(os.environ.get("AUTOGRADER_EXERCISES", REPO_ROOT / "exercises"))
@@ -33,14 +40,12 @@ EXERCISES_DIR = Path(os.environ.get("AUTOGRADER_EXERCISES", REPO_ROOT / "exercis
 def _venv_on_path() -> None:
     """nbgrader runs the ``alembic`` script of its own environment when it creates a
     gradebook; make it findable even when the venv is not activated."""
-    import sys
-
     bindir = str(Path(sys.executable).parent)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
-_ALEMBIC_HEAD: list = []
+_ALEMBIC_HEAD: list[str] = []
 
 
 def _fast_alembic_version() -> None:
@@ -57,10 +62,10 @@ def _fast_alembic_version() -> None:
             from alembic.script import ScriptDirectory
 
             script = ScriptDirectory(str(Path(nbgrader.api.__file__).parent / "alembic"))
-            _ALEMBIC_HEAD.append(script.get_current_head())
+            _ALEMBIC_HEAD.append(str(script.get_current_head()))
         return _ALEMBIC_HEAD[0]
 
-    get_alembic_version._autograder = True
+    get_alembic_version._autograder = True  # type: ignore[attr-defined]
     nbgrader.api.get_alembic_version = get_alembic_version
 
 
@@ -71,6 +76,7 @@ def apply(
     timeout_notebook: int | None = None,
 ) -> Config:
     """Put the course's grading settings into an nbgrader ``Config``."""
+    import nbgrader
     from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import (
         AssignLatePenalties,
@@ -86,7 +92,9 @@ def apply(
         SaveAutoGrades,
     )
 
-    from autograder.engine import DropEmptyGradingMetadata, TrustedExecute
+    # (imported here, like nbgrader's: `--help` and the student's `check` start faster)
+    from autograder.preprocessors import DropEmptyGradingMetadata, TrustedExecute
+    from autograder.preprocessors.feedback_lines import NameFeedbackLines
 
     c.Autograde.sanitize_preprocessors = [
         ClearOutput,
@@ -106,7 +114,20 @@ def apply(
         CheckCellMetadata,
     ]
     c.OverwriteCells.add_missing_cells = True
-    c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.preprocessors = [
+        GetGrades,
+        NameFeedbackLines,
+        ClearHiddenTests,
+        CSSHTMLHeaderPreprocessor,
+    ]
+    # nbgrader's "feedback" template (its API insists on that name), with the page's
+    # summary drawn by autograder/templates/feedback/course_feedback.html.j2
+    feedback_templates = Path(nbgrader.__file__).parent / "server_extensions/formgrader/templates"
+    c.HTMLExporter.extra_template_basedirs = [
+        str(PACKAGE_DIR / "templates"),
+        str(feedback_templates),  # where GenerateFeedback finds nbgrader's own
+    ]
+    c.HTMLExporter.template_file = "course_feedback.html.j2"
     c.ClearHiddenTests.enforce_metadata = False
     c.TrustedExecute.sandbox = sandbox
     if timeout_cell:
@@ -117,7 +138,7 @@ def apply(
 
 
 def course_config(
-    course_dir: Path, db_url: str | None = None, extra: Config | None = None, **engine
+    course_dir: Path, db_url: str | None = None, extra: Config | None = None, **engine: Any
 ) -> Config:
     """nbgrader configuration for a course directory.
 
@@ -148,11 +169,10 @@ def course_config(
     return apply(c, **engine)
 
 
-def api_for(course_dir: Path, db_url: str | None = None, extra: Config | None = None, **engine):
+def api_for(
+    course_dir: Path, db_url: str | None = None, extra: Config | None = None, **engine: Any
+) -> Any:
     """nbgrader's own high-level API (what the formgrader uses) for a course."""
-    import logging
-    import warnings
-
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 

@@ -32,25 +32,26 @@ import os
 import threading
 import time
 import warnings
+from typing import Any
 
 import numpy as np
 from nbformat.notebooknode import NotebookNode
-from traitlets import Integer, Unicode
 
 from autograder import remote, wire
-from autograder.remote import Opaque, RemoteFunction, StudentError, TestFailure
-from autograder.sandbox import Sandbox, SandboxError, SandboxUnavailable, SessionLost
+from autograder.remote import Opaque, RemoteFunction, StudentError
+from autograder.sandbox import Sandbox, SandboxError, SandboxUnavailable, Session, SessionLost
+from autograder.testing import TestFailure
 
 BUILTIN_NAMES = frozenset(vars(builtins))
 MAX_RESTARTS = 8
 
 
-def is_test_cell(cell) -> bool:
+def is_test_cell(cell: NotebookNode) -> bool:
     nb = cell.get("metadata", {}).get("nbgrader", {})
     return cell.get("cell_type") == "code" and bool(nb.get("grade")) and not nb.get("solution")
 
 
-def preload_for(nb) -> tuple:
+def preload_for(nb: NotebookNode) -> tuple[str, ...]:
     """Libraries worth importing once in the zygote for this notebook."""
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     mods = ["numpy"]
@@ -61,11 +62,11 @@ def preload_for(nb) -> tuple:
 
 
 # --------------------------------------------------------------- sandbox pool
-_POOL: dict[tuple, Sandbox] = {}
+_POOL: dict[tuple[tuple[str, ...], bool], Sandbox] = {}
 _POOL_LOCK = threading.Lock()
 
 
-def get_sandbox(preload: tuple, isolate: bool | None) -> Sandbox:
+def get_sandbox(preload: tuple[str, ...], isolate: bool | None) -> Sandbox:
     """One long-lived zygote per process and set of preloaded libraries."""
     with _POOL_LOCK:
         for (mods, iso), sandbox in _POOL.items():
@@ -95,15 +96,21 @@ def close_sandboxes() -> None:
 
 # ------------------------------------------------------------------- limits
 class Limits:
+    """The budgets of one submission: per cell or test, per notebook, memory, output."""
+
     def __init__(
-        self, cell_seconds=15.0, notebook_seconds=90.0, memory_mb=1024, output_chars=10_000
+        self,
+        cell_seconds: float = 15.0,
+        notebook_seconds: float = 90.0,
+        memory_mb: int = 1024,
+        output_chars: int = 10_000,
     ):
         self.cell_seconds = float(cell_seconds)
         self.notebook_seconds = float(notebook_seconds)
         self.memory_mb = int(memory_mb)
         self.output_chars = int(output_chars)
 
-    def session_limits(self) -> dict:
+    def session_limits(self) -> dict[str, int]:
         return {
             "memory_bytes": self.memory_mb * 1024 * 1024,
             "cpu_seconds": int(self.notebook_seconds) + 10,
@@ -113,7 +120,7 @@ class Limits:
 
 
 class OutOfTime(Exception):
-    pass
+    """The notebook's time budget is used up."""
 
 
 # --------------------------------------------------------------- submission
@@ -123,14 +130,14 @@ class Submission:
     def __init__(self, sandbox: Sandbox, limits: Limits):
         self.sandbox = sandbox
         self.limits = limits
-        self.session = None
+        self.session: Session | None = None
         self.generation = 0
         self.completed: list[str] = []  # sources of the cells that ran to the end
         self.definitions: dict[str, str] = {}  # top-level name -> source of its def
         self.restarts = 0
         self.start_time = time.monotonic()
         self.deadline = self.start_time + limits.notebook_seconds
-        self._names = None
+        self._names: dict[str, wire.NameInfo] | None = None
         self.broken: str | None = None  # set when the grading protocol itself fails
 
     # ---- time
@@ -179,12 +186,13 @@ class Submission:
             self.completed.append(source)
             del reply
 
-    def _request(self, message: dict, timeout: float) -> dict:
+    def _request(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
         timeout = min(timeout, self.remaining())
         if timeout <= 0:
             raise OutOfTime()
-        reply = self.session.request(message, timeout)
-        return reply
+        if self.session is None:
+            raise SessionLost("no session to send the request to")
+        return self.session.request(message, timeout)
 
     def close(self) -> None:
         if self.session is not None:
@@ -192,10 +200,12 @@ class Submission:
             self.session = None
 
     # ---- cells
-    def exec_cell(self, source: str) -> dict:
+    def exec_cell(self, source: str) -> wire.ExecReply:
         self._ensure_session()
         self._names = None
-        reply = self._request({"op": "exec", "source": source}, self.limits.cell_seconds)
+        reply = wire.exec_reply(
+            self._request({"op": "exec", "source": source}, self.limits.cell_seconds)
+        )
         self.completed.append(source)
         self._record_definitions(source)
         return reply
@@ -214,17 +224,17 @@ class Submission:
                         self.definitions[target.id] = ast.get_source_segment(source, node) or ""
 
     # ---- names and values
-    def names(self) -> dict:
+    def names(self) -> dict[str, wire.NameInfo]:
         if self._names is None:
             self._ensure_session()
             reply = self._request({"op": "names"}, self.limits.cell_seconds)
-            names = reply.get("names")
-            if type(names) is not dict:
-                raise SessionLost("the submission broke the grading protocol")
-            self._names = {k: v for k, v in names.items() if type(k) is str and type(v) is dict}
+            try:
+                self._names = wire.names_reply(reply)["names"]
+            except wire.WireError:
+                raise SessionLost("the submission broke the grading protocol") from None
         return self._names
 
-    def values(self, wanted: list[str]) -> dict:
+    def values(self, wanted: list[str], scope: TestScope) -> dict[str, Any]:
         if not wanted:
             return {}
         self._ensure_session()
@@ -232,59 +242,39 @@ class Submission:
         raw = reply.get("values")
         if type(raw) is not dict:
             raise SessionLost("the submission broke the grading protocol")
-        out = {}
+        out: dict[str, Any] = {}
         for name in wanted:
             if name in raw:
-                out[name] = self.decode(raw[name], origin=name, top_name=name)
+                out[name] = scope.decode(raw[name], origin=name, top_name=name)
         return out
 
-    # ---- decoding
-    def decode(self, obj, origin: str, top_name: str | None = None):
-        def tagged(item, depth):
-            tag = item.get("__t")
-            if tag == "fn":
-                hid = item.get("id")
-                if type(hid) is not int:
-                    raise wire.WireError("bad handle")
-                name = item.get("name") if isinstance(item.get("name"), str) else "function"
-                own = top_name if top_name is not None and item is obj else None
-                return RemoteFunction(
-                    self,
-                    hid,
-                    self.generation,
-                    own or name[:80],
-                    own,
-                    self.definitions.get(own, "") if own else "",
-                )
-            if tag == "obj":
-                hid = item.get("id")
-                type_name = item.get("type") if isinstance(item.get("type"), str) else "object"
-                return Opaque(hid if type(hid) is int else None, type_name[:80], origin)
-            if tag == "sym":
-                return wire.tree_to_sympy(item.get("tree"))
-            raise wire.WireError(f"unexpected value type {tag!r}")
-
-        return wire.decode_plain(obj, tagged)
-
-    def current_handle(self, fn: RemoteFunction) -> int:
+    def current_handle(self, fn: RemoteFunction, scope: TestScope) -> int:
         if fn._generation == self.generation and self.session is not None and self.session.alive:
             return fn._handle
         if fn._origin is None:
             raise StudentError(
                 f"{fn.__name__} is no longer available: the process running your code was restarted"
             )
-        fresh = self.values([fn._origin]).get(fn._origin)
+        fresh = self.values([fn._origin], scope).get(fn._origin)
         if not isinstance(fresh, RemoteFunction):
             raise StudentError(f"{fn._origin} is no longer a function after a restart")
         fn._handle, fn._generation = fresh._handle, fresh._generation
         return fn._handle
 
     # ---- calls
-    def call(self, fn: RemoteFunction, args, kwargs, report_inputs: bool):
+    def call(
+        self,
+        fn: RemoteFunction,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        report_inputs: bool,
+        scope: TestScope,
+    ) -> tuple[Any, tuple[list[Any], dict[str, Any]] | None]:
+        """Call a student's function in the sandbox, within the test's time (``scope``)."""
         label = fn.__name__
         try:
             self._ensure_session()
-            handle = self.current_handle(fn)
+            handle = self.current_handle(fn, scope)
             message = {
                 "op": "call",
                 "fn": handle,
@@ -292,10 +282,14 @@ class Submission:
                 "kwargs": remote.encode_argument(dict(kwargs)),
                 "report_inputs": report_inputs,
             }
-            timeout = min(self.limits.cell_seconds, self.test_deadline - time.monotonic())
+            timeout = min(self.limits.cell_seconds, scope.deadline - time.monotonic())
             if timeout <= 0:
                 raise OutOfTime()
-            reply = self._request(message, timeout)
+            reply = wire.call_reply(self._request(message, timeout))
+        except wire.WireError as exc:
+            if self.session is not None:
+                self.session.kill()
+            raise StudentError(f"calling {label} broke the grading protocol ({exc})") from None
         except SessionLost as lost:
             if lost.timed_out:
                 raise StudentError(
@@ -313,20 +307,20 @@ class Submission:
                 f"the time budget for grading this notebook ran out before {label} could run",
                 "Timeout",
             ) from None
-        if not reply.get("ok"):
+        if not reply["ok"]:
             if reply.get("internal"):
-                raise StudentError(f"could not call {label}: {str(reply.get('error'))[:300]}")
-            trace = str(reply.get("trace") or "")[:2000]
-            message = f"{label} raised {str(reply.get('error'))[:1000]}"
+                raise StudentError(f"could not call {label}: {reply.get('error', '')[:300]}")
+            trace = reply.get("trace", "")[:2000]
+            text = f"{label} raised {reply.get('error', '')[:1000]}"
             if trace:
-                message += "\n" + trace
-            raise StudentError(message, str(reply.get("raised"))[:100])
+                text += "\n" + trace
+            raise StudentError(text, reply.get("raised", "")[:100])
         try:
-            result = self.decode(reply.get("result"), origin=label)
+            result = scope.decode(reply.get("result"), origin=label)
             if report_inputs:
                 after = (
-                    self.decode(reply.get("args_after", []), origin=label),
-                    self.decode(reply.get("kwargs_after", {}), origin=label),
+                    scope.decode(reply.get("args_after", []), origin=label),
+                    scope.decode(reply.get("kwargs_after", {}), origin=label),
                 )
                 if type(after[0]) is not list or type(after[1]) is not dict:
                     raise wire.WireError("bad input report")
@@ -339,7 +333,49 @@ class Submission:
             ) from None
         return result, None
 
-    test_deadline = float("inf")
+
+class TestScope:
+    """One test cell's view of the submission: its proxies call with the test's deadline.
+
+    Every value a test receives is decoded through its scope, so a function the
+    student's function returns (``compose_derivative(...)``) is bound to the same
+    deadline; the scope is the :class:`~autograder.remote.Runner` of its proxies.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, submission: Submission, deadline: float):
+        self.submission = submission
+        self.deadline = deadline
+
+    @property
+    def generation(self) -> int:
+        return self.submission.generation
+
+    @property
+    def definitions(self) -> dict[str, str]:
+        return self.submission.definitions
+
+    def decode(self, obj: Any, origin: str, top_name: str | None = None) -> Any:
+        return remote.decode(self, obj, origin, top_name)
+
+    def call(
+        self,
+        fn: RemoteFunction,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        report_inputs: bool,
+    ) -> tuple[Any, tuple[list[Any], dict[str, Any]] | None]:
+        return self.submission.call(fn, args, kwargs, report_inputs, self)
+
+    def current_handle(self, fn: RemoteFunction) -> int:
+        return self.submission.current_handle(fn, self)
+
+    def adopt(self, value: Any) -> Any:
+        """``value``, or a proxy kept from an earlier test re-bound to this scope."""
+        if isinstance(value, RemoteFunction):
+            return value.bound_to(self)
+        return value
 
 
 # ---------------------------------------------------------------- the runner
@@ -365,14 +401,14 @@ def _cap(text: str, limit: int) -> str:
 class NotebookRunner:
     """Run one notebook: student cells in the sandbox, test cells here."""
 
-    def __init__(self, sandbox: Sandbox, limits: Limits, log=None):
+    def __init__(self, sandbox: Sandbox, limits: Limits, log: Any = None):
         self.sandbox = sandbox
         self.limits = limits
         self.log = log
 
-    def run(self, nb) -> NotebookNode:
+    def run(self, nb: NotebookNode) -> NotebookNode:
         sub = Submission(self.sandbox, self.limits)
-        trusted: dict = {}
+        trusted: dict[str, Any] = {}
         try:
             for cell in nb.cells:
                 if cell.cell_type != "code":
@@ -388,7 +424,7 @@ class NotebookRunner:
         return nb
 
     # ---- student cells
-    def run_student(self, sub: Submission, cell) -> list:
+    def run_student(self, sub: Submission, cell: NotebookNode) -> list[NotebookNode]:
         if not cell.source.strip():
             return []
         try:
@@ -419,30 +455,33 @@ class NotebookRunner:
         outputs = []
         limit = self.limits.output_chars
         for name in ("stdout", "stderr"):
-            text = reply.get(name)
-            if isinstance(text, str) and text:
+            text = reply["stdout"] if name == "stdout" else reply["stderr"]
+            if text:
                 outputs.append(_stream(name, _cap(text, limit)))
-        if not reply.get("ok"):
-            error = str(reply.get("error") or "error")[:2000]
+        if not reply["ok"]:
+            error = (reply.get("error") or "error")[:2000]
             ename, _, evalue = error.partition(": ")
             outputs.append(_error(ename[:100] if evalue else "Error", evalue or error))
         return outputs
 
     # ---- test cells
-    def run_test(self, sub: Submission, cell, trusted: dict) -> list:
+    def run_test(
+        self, sub: Submission, cell: NotebookNode, trusted: dict[str, Any]
+    ) -> list[NotebookNode]:
         source = cell.source
         try:
             tree = ast.parse(source)
         except SyntaxError as exc:
             return [_error("SyntaxError", f"the test cell could not be read ({exc.msg})")]
         used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-        sub.test_deadline = time.monotonic() + self.limits.cell_seconds
+        scope = TestScope(sub, deadline=time.monotonic() + self.limits.cell_seconds)
         captured = io.StringIO()
         try:
-            namespace = {"__builtins__": builtins, "__name__": "__main__"}
-            namespace.update(self._student_names(sub, used, trusted))
+            namespace: dict[str, Any] = {"__builtins__": builtins, "__name__": "__main__"}
+            namespace.update(self._student_names(sub, scope, used, trusted))
             injected = dict(namespace)
-            namespace.update(trusted)
+            # functions a previous test kept call with this test's deadline
+            namespace.update({k: scope.adopt(v) for k, v in trusted.items()})
             with (
                 contextlib.redirect_stdout(captured),
                 warnings.catch_warnings(),
@@ -461,9 +500,9 @@ class NotebookRunner:
         except SandboxUnavailable:
             raise
         except TestFailure as exc:
-            return self._out(
-                captured, _error("TestFailure", str(exc) or "a check in this test failed")
-            )
+            failure = _error("TestFailure", str(exc) or "a check in this test failed")
+            failure.ename = exc.ename  # "TestFailure[<mistake id>]": read by the class report
+            return self._out(captured, failure)
         except StudentError as exc:
             return self._out(captured, _error(exc.raised or "Error", str(exc)))
         except AssertionError as exc:
@@ -482,11 +521,9 @@ class NotebookRunner:
         except Exception as exc:
             message = str(exc).splitlines()[0][:500] if str(exc) else ""
             return self._out(captured, _error(type(exc).__name__, message or type(exc).__name__))
-        finally:
-            sub.test_deadline = float("inf")
         return self._out(captured, None)
 
-    def _out(self, captured: io.StringIO, error) -> list:
+    def _out(self, captured: io.StringIO, error: NotebookNode | None) -> list[NotebookNode]:
         outputs = []
         text = captured.getvalue()
         if text:
@@ -495,7 +532,9 @@ class NotebookRunner:
             outputs.append(error)
         return outputs
 
-    def _student_names(self, sub: Submission, used: set, trusted: dict) -> dict:
+    def _student_names(
+        self, sub: Submission, scope: TestScope, used: set[str], trusted: dict[str, Any]
+    ) -> dict[str, Any]:
         wanted = [n for n in used if n not in BUILTIN_NAMES and n not in trusted]
         if not wanted:
             return {}
@@ -513,19 +552,19 @@ class NotebookRunner:
             raise
         except OutOfTime:
             raise StudentError("the time budget for grading this notebook ran out") from None
-        out = {}
+        out: dict[str, Any] = {}
         fetch = []
         for name in wanted:
             info = kinds.get(name)
             if info is None:
                 continue
-            if info.get("kind") == "module":
-                module = remote.trusted_module(str(info.get("module")))
+            if info["kind"] == "module":
+                module = remote.trusted_module(info.get("module", ""))
                 out[name] = module if module is not None else Opaque(None, "module", name)
             else:
                 fetch.append(name)
         try:
-            out.update(sub.values(fetch))
+            out.update(sub.values(fetch, scope))
         except SessionLost as lost:
             sub.broken = (
                 "the submission's code stopped the grader from reading its "
@@ -537,49 +576,3 @@ class NotebookRunner:
                 f"the submission sent something the grader cannot read ({exc})"
             ) from None
         return out
-
-
-# ------------------------------------------------------------ nbgrader glue
-try:
-    from nbgrader.preprocessors import NbGraderPreprocessor
-except ImportError:  # pragma: no cover
-    NbGraderPreprocessor = object
-
-
-class DropEmptyGradingMetadata(NbGraderPreprocessor):
-    """Remove the empty ``nbgrader`` metadata that ``DeduplicateIds`` leaves on a
-    duplicated cell (nbgrader 0.9.6's ``OverwriteCells.add_missing_cells`` then
-    fails with a KeyError on it): the copy becomes an ordinary cell."""
-
-    def preprocess_cell(self, cell, resources, index):
-        if "nbgrader" in cell.metadata and not cell.metadata["nbgrader"]:
-            del cell.metadata["nbgrader"]
-        return cell, resources
-
-
-class TrustedExecute(NbGraderPreprocessor):
-    """nbgrader preprocessor: execute a submission with the trusted engine.
-
-    Configure it instead of nbgrader's ``Execute``::
-
-        c.Autograde.autograde_preprocessors = [TrustedExecute, ...]  # see autograder.config
-    """
-
-    timeout_cell = Integer(15, help="Seconds one student cell or one test may take").tag(
-        config=True
-    )
-    timeout_notebook = Integer(90, help="Seconds the whole notebook may take").tag(config=True)
-    memory_mb = Integer(1024, help="Memory a submission may allocate, in MB").tag(config=True)
-    output_chars = Integer(10_000, help="Characters of output kept per cell").tag(config=True)
-    sandbox = Unicode(
-        "auto",
-        help="'require' (bubblewrap or fail), 'auto' (bubblewrap when "
-        "available, with a warning otherwise) or 'off'",
-    ).tag(config=True)
-
-    def preprocess(self, nb, resources):
-        isolate = {"require": True, "off": False}.get(self.sandbox)
-        sandbox = get_sandbox(preload_for(nb), isolate)
-        limits = Limits(self.timeout_cell, self.timeout_notebook, self.memory_mb, self.output_chars)
-        NotebookRunner(sandbox, limits, self.log).run(nb)
-        return nb, resources

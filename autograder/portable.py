@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import math
+from typing import Any
 
 import numpy as np
 
@@ -51,7 +52,7 @@ class Portable:
         self.name = name or default_name
         self._fn = fn
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._fn(*args, **kwargs)
 
     def __repr__(self) -> str:

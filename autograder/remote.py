@@ -13,20 +13,20 @@ In the trusted grader each name the submission defined reaches the test cell as
 
 from __future__ import annotations
 
+import ast
 import copy
 import importlib
+import inspect
+import math
+import sys
+from types import ModuleType
+from typing import Any, NoReturn, Protocol
 
 import numpy as np
 
 from autograder import wire
-
-try:  # the content helper's assertion type, so messages are reported the same way
-    from autograder.testing import TestFailure
-except ImportError:  # pragma: no cover - testing.py missing
-
-    class TestFailure(AssertionError):
-        """A failed check (fallback when autograder.testing is absent)."""
-
+from autograder.portable import Portable
+from autograder.testing import TestFailure
 
 # modules a test cell may receive for a student's ``import`` (the grader's own copy)
 TRUSTED_MODULES = {
@@ -68,17 +68,17 @@ class Opaque:
         object.__setattr__(self, "_type", type_name)
         object.__setattr__(self, "_origin", origin)
 
-    def _fail(self, *args, **kwargs):
+    def _fail(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TestFailure(
             f"{object.__getattribute__(self, '_origin')} gave a "
             f"{object.__getattribute__(self, '_type')}, expected a number, an "
             "array, a list or a function"
         )
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{object.__getattribute__(self, '_type')} object>"
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> NoReturn:
         if name.startswith("__") and name.endswith("__") and name not in ("__array__",):
             raise AttributeError(name)
         self._fail()
@@ -90,8 +90,24 @@ class Opaque:
     __matmul__ = __rmatmul__ = __neg__ = __pos__ = __abs__ = __mod__ = __rmod__ = _fail
     __getitem__ = __contains__ = __array__ = __hash__ = _fail
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> NoReturn:
         self._fail()
+
+
+class Runner(Protocol):
+    """What a :class:`RemoteFunction` needs from the engine's view of a submission."""
+
+    @property
+    def generation(self) -> int: ...
+
+    @property
+    def definitions(self) -> dict[str, str]: ...
+
+    def call(
+        self, fn: RemoteFunction, args: tuple[Any, ...], kwargs: dict[str, Any], report_inputs: bool
+    ) -> tuple[Any, tuple[list[Any], dict[str, Any]] | None]: ...
+
+    def current_handle(self, fn: RemoteFunction) -> int: ...
 
 
 class RemoteFunction:
@@ -102,7 +118,13 @@ class RemoteFunction:
     """
 
     def __init__(
-        self, runner, handle: int, generation: int, name: str, origin: str | None, source: str = ""
+        self,
+        runner: Runner,
+        handle: int,
+        generation: int,
+        name: str,
+        origin: str | None,
+        source: str = "",
     ):
         self._runner = runner
         self._handle = handle
@@ -114,17 +136,23 @@ class RemoteFunction:
         if signature is not None:
             self.__signature__ = signature  # what inspect.signature() reports
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<student function {self.__name__}>"
+
+    def bound_to(self, runner: Runner) -> RemoteFunction:
+        """The same function, called through ``runner`` (e.g. a later test's scope)."""
+        twin = copy.copy(self)
+        twin._runner = runner
+        return twin
 
     def _current_handle(self) -> int:
         return self._runner.current_handle(self)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         result, _ = self._runner.call(self, args, kwargs, report_inputs=False)
         return result
 
-    def call_with_input_report(self, *args, **kwargs):
+    def call_with_input_report(self, *args: Any, **kwargs: Any) -> tuple[Any, list[int | str]]:
         """Call and also report which arguments the function changed in place.
 
         The sandbox sends back the arguments as they are after the call; the
@@ -132,10 +160,10 @@ class RemoteFunction:
         """
         before_args = [copy.deepcopy(a) for a in args]
         before_kwargs = {k: copy.deepcopy(v) for k, v in kwargs.items()}
-        result, (after_args, after_kwargs) = self._runner.call(
-            self, args, kwargs, report_inputs=True
-        )
-        changed: list = []
+        result, after = self._runner.call(self, args, kwargs, report_inputs=True)
+        assert after is not None  # report_inputs=True always reports
+        after_args, after_kwargs = after
+        changed: list[int | str] = []
         for i, (b, a) in enumerate(zip(before_args, after_args)):
             if not _same(b, a):
                 changed.append(i)
@@ -145,11 +173,8 @@ class RemoteFunction:
         return result, changed
 
 
-def _signature_from_source(source: str, name: str):
+def _signature_from_source(source: str, name: str) -> inspect.Signature | None:
     """The parameters of ``def name(...)`` in ``source`` (defaults when literal)."""
-    import ast
-    import inspect
-
     if not source:
         return None
     try:
@@ -160,7 +185,8 @@ def _signature_from_source(source: str, name: str):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
             args = node.args
             positional = args.posonlyargs + args.args
-            defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+            defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+            defaults += args.defaults
             params = []
             try:
                 for arg, default in zip(positional, defaults):
@@ -187,16 +213,14 @@ def _signature_from_source(source: str, name: str):
     return None
 
 
-def _literal(node):
-    import ast
-
+def _literal(node: ast.expr) -> Any:
     try:
         return ast.literal_eval(node)
     except (ValueError, SyntaxError, TypeError):
         return "..."
 
 
-def _same(before, after) -> bool:
+def _same(before: Any, after: Any) -> bool:
     if isinstance(before, (RemoteFunction, Opaque)) or callable(before):
         return True
     if isinstance(before, np.ndarray) or isinstance(after, np.ndarray):
@@ -215,7 +239,7 @@ def _same(before, after) -> bool:
         return False
 
 
-def trusted_module(name: str):
+def trusted_module(name: str) -> ModuleType | None:
     if name in TRUSTED_MODULES:
         try:
             return importlib.import_module(name)
@@ -225,14 +249,12 @@ def trusted_module(name: str):
 
 
 # ---------------------------------------------------------------- encoding out
-def encode_argument(value, depth: int = 0):
+def encode_argument(value: Any, depth: int = 0) -> Any:
     """Encode an argument the grader sends to a student's function."""
     return wire.encode_plain(value, _encode_other_argument, depth)
 
 
-def _encode_other_argument(value):
-    from autograder.portable import Portable
-
+def _encode_other_argument(value: Any) -> Any:
     if isinstance(value, RemoteFunction):
         return {"__t": "fnref", "id": value._current_handle()}
     if isinstance(value, Opaque):
@@ -259,22 +281,49 @@ def _encode_other_argument(value):
     raise TypeError(f"cannot send a {type(value).__name__} to a student's function")
 
 
-def _library_function_source(fn) -> str | None:
+def _library_function_source(fn: Any) -> str | None:
     """``np.sin``, ``math.exp``, ``torch.tanh``: re-created by name in the sandbox."""
     name = getattr(fn, "__name__", None)
     if not isinstance(name, str) or not name.isidentifier():
         return None
-    import math
-
-    candidates = [("np", np), ("math", math)]
-    try:
-        import sys
-
-        if "torch" in sys.modules:
-            candidates.append(("torch", sys.modules["torch"]))
-    except Exception:
-        pass
+    candidates: list[tuple[str, ModuleType]] = [("np", np), ("math", math)]
+    if "torch" in sys.modules:  # (only when a test imported it)
+        candidates.append(("torch", sys.modules["torch"]))
     for alias, module in candidates:
         if getattr(module, name, None) is fn:
             return f"lambda *args, **kwargs: {alias}.{name}(*args, **kwargs)"
     return None
+
+
+# ---------------------------------------------------------------- decoding in
+def decode(runner: Runner, obj: Any, origin: str, top_name: str | None = None) -> Any:
+    """Rebuild a value the submission sent: plain data as itself, a function as a
+    :class:`RemoteFunction` on ``runner``, SymPy from its tree, anything else as an
+    :class:`Opaque` handle.
+
+    ``origin`` names where the value came from, for messages ("secant_slope");
+    ``top_name`` is the submission's own name for ``obj`` when it is one of its
+    top-level names (its source code is then known to the grader).
+    """
+
+    def tagged(item: dict[str, Any], depth: int) -> Any:
+        tag = item.get("__t")
+        if tag == "fn":
+            hid = item.get("id")
+            if type(hid) is not int:
+                raise wire.WireError("bad handle")
+            sent = item.get("name")
+            name = sent if isinstance(sent, str) else "function"
+            own = top_name if top_name is not None and item is obj else None
+            source = runner.definitions.get(own, "") if own else ""
+            return RemoteFunction(runner, hid, runner.generation, own or name[:80], own, source)
+        if tag == "obj":
+            hid = item.get("id")
+            sent = item.get("type")
+            type_name = sent if isinstance(sent, str) else "object"
+            return Opaque(hid if type(hid) is int else None, type_name[:80], origin)
+        if tag == "sym":
+            return wire.tree_to_sympy(item.get("tree"))
+        raise wire.WireError(f"unexpected value type {tag!r}")
+
+    return wire.decode_plain(obj, tagged)

@@ -31,11 +31,12 @@ import sys
 import threading
 import time
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 from autograder import wire
+from autograder.paths import REPO_ROOT
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_ROOT = PACKAGE_DIR.parent
 START_TIMEOUT = 120.0
 
 
@@ -88,7 +89,8 @@ def _children_map() -> dict[int, list[int]]:
 def _process_tree(root: int) -> list[int]:
     """``root`` and all its descendants, from the grader's /proc (about 1 ms)."""
     kids = _children_map()
-    found, todo = [], [root]
+    found: list[int] = []
+    todo = [root]
     while todo and len(found) < MAX_TREE:
         pid = todo.pop()
         found.append(pid)
@@ -103,7 +105,7 @@ def bwrap_path() -> str | None:
 
 
 _BWRAP_WORKS: dict[str, bool] = {}
-_WARNED: set = set()
+_WARNED: set[str] = set()
 
 
 def _warn_once(message: str) -> None:
@@ -188,7 +190,7 @@ def _pid_namespace() -> str:
         return ""
 
 
-def child_env() -> dict:
+def child_env() -> dict[str, str]:
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "HOME": "/tmp",
@@ -207,15 +209,15 @@ def child_env() -> dict:
 class Sandbox:
     """A zygote process in a sandbox; :meth:`session` forks one per submission."""
 
-    def __init__(self, preload=("numpy",), isolate: bool | None = None):
+    def __init__(self, preload: tuple[str, ...] = ("numpy",), isolate: bool | None = None):
         self.preload = tuple(preload)
         bwrap = bwrap_path()
         if isolate is None:
-            isolate = bool(bwrap) and bwrap_works(bwrap)
+            isolate = bwrap is not None and bwrap_works(bwrap)
         elif isolate and not (bwrap and bwrap_works(bwrap)):
             raise SandboxError("bubblewrap (bwrap) is not available on this machine")
         self.isolated = isolate
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
         self.stderr_tail = b""
 
     # ------------------------------------------------------------ lifecycle
@@ -248,7 +250,10 @@ class Sandbox:
             _pid_namespace(),
         ]
         if self.isolated:
-            cmd = bwrap_command(bwrap_path(), inner, child_fds)
+            bwrap = bwrap_path()
+            if bwrap is None:
+                raise SandboxUnavailable("bubblewrap (bwrap) is no longer available")
+            cmd = bwrap_command(bwrap, inner, child_fds)
             cwd = None
         else:
             cmd = inner
@@ -331,11 +336,16 @@ class Sandbox:
         if not self.isolated and getattr(self, "_tmp", None):
             shutil.rmtree(self._tmp, ignore_errors=True)
 
-    def __enter__(self):
+    def __enter__(self) -> Sandbox:
         self.start()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self.close()
 
     # ------------------------------------------------------------ watchdog
@@ -361,19 +371,21 @@ class Sandbox:
         return memory, tasks
 
     # ------------------------------------------------------------ sessions
-    def _control(self, message: dict, timeout: float = 30.0) -> dict:
+    def _control(self, message: dict[str, Any], timeout: float = 30.0) -> dict[str, Any]:
         try:
             wire.write_message(self.ctrl_in, message)
             deadline = time.monotonic() + timeout
             while True:
                 reply = wire.read_message(self.ctrl_out, deadline)
-                if not (type(reply) is dict and reply.get("died")):
+                if type(reply) is not dict:
+                    raise wire.WireError("the sandbox's reply is not an object")
+                if not reply.get("died"):
                     return reply  # (skip notices of a session's death)
         except (wire.ChannelClosed, wire.ChannelTimeout, wire.WireError, OSError) as exc:
             self.close()
             raise SandboxError(f"the sandbox stopped responding ({type(exc).__name__})") from None
 
-    def session(self, limits: dict) -> Session:
+    def session(self, limits: dict[str, int]) -> Session:
         self.start()
         reply = self._control({"op": "fork", "limits": limits})
         if not reply.get("forked"):
@@ -385,7 +397,7 @@ class Sandbox:
 class Session:
     """The grader's view of one submission process: requests with deadlines."""
 
-    def __init__(self, sandbox: Sandbox, limits: dict | None = None):
+    def __init__(self, sandbox: Sandbox, limits: dict[str, int] | None = None):
         self.sandbox = sandbox
         self.alive = True
         limits = limits or {}
@@ -411,7 +423,7 @@ class Session:
                 f"the submission started {tasks} processes and threads, more than allowed"
             )
 
-    def request(self, message: dict, timeout: float) -> dict:
+    def request(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
         if not self.alive:
             raise SessionLost("the process running the submission has already stopped")
         deadline = time.monotonic() + max(0.0, timeout)

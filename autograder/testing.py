@@ -26,6 +26,12 @@ helper do it), never relies on object identity, checks that inputs are left alon
 draw their inputs from :func:`seeded_rng` so that grading is repeatable. Messages name
 the mistake; they never quote test code or seeds.
 
+A known wrong answer is declared as a :class:`Mistake` with a stable id next to its
+message, ``Mistake("ex01.forgot-inner-derivative", 2.0, "you forgot ...")`` (a plain
+3-tuple ``(id, value or predicate, message)`` works too); a failure that recognises
+one carries its id in :attr:`TestFailure.mistake`, and the trusted grader records it
+in the graded notebook (:attr:`TestFailure.ename`) for the class report.
+
 The ``expect_*`` checks return None, so a test cell that ends with one shows no output
 (stock nbgrader would read a cell's output as partial credit); :func:`as_array`,
 :func:`expect_parts`, :func:`expect_callable` and :func:`expect_inputs_unchanged` return
@@ -42,12 +48,16 @@ import hashlib
 import inspect
 import textwrap
 import warnings
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any, NamedTuple, TypeAlias
 
 import numpy as np
 
 __all__ = [
+    "Mistake",
     "TestFailure",
+    "mistake_of",
     "seeded_rng",
     "quietly",
     "as_array",
@@ -65,10 +75,58 @@ __all__ = [
 ]
 
 
+Array: TypeAlias = "np.ndarray[Any, Any]"
+
+
+class Mistake(NamedTuple):
+    """A known wrong answer: its stable id, the value it gives (or a predicate on the
+    answer) and the message a student who made it reads.
+
+    The id (``"ex01.forgot-inner-derivative"``: the exercise, then the mistake) names
+    the mistake in the gradebook's reports; it never changes once released, even when
+    the message is reworded. ``autograder.mistakes`` maps it to the lesson section that
+    teaches it.
+    """
+
+    id: str
+    candidate: Any
+    message: str
+
+
+# ids of the mistakes these helpers recognise themselves, whatever the exercise
+RETURNS_NONE = "common.returns-none"
+CHANGES_INPUT = "common.changes-its-input"
+SAME_ARRAY_ROWS = "common.same-array-every-row"
+RUNS_PAST_NONFINITE = "common.runs-past-nonfinite"
+PARTIALS_OUT_OF_ORDER = "common.partials-out-of-order"
+SWAPPED_COORDINATES = "common.swapped-gradient-coordinates"
+# the error name a failed test cell gets in the graded notebook: "TestFailure", or
+# "TestFailure[<mistake id>]" when the failure recognised a known mistake
+_ENAME = "TestFailure"
+
+
 class TestFailure(AssertionError):
-    """A failed check. ``str(failure)`` is the message the student sees."""
+    """A failed check. ``str(failure)`` is the message the student sees; ``mistake``
+    is the id of the known mistake the check recognised, or None."""
 
     __test__ = False  # not a pytest test class
+
+    def __init__(self, message: str = "", mistake: str | None = None):
+        super().__init__(message)
+        self.mistake = mistake
+
+    @property
+    def ename(self) -> str:
+        """``TestFailure[<mistake id>]`` (or ``TestFailure``): the error name under which
+        the trusted grader records this failure in the graded notebook."""
+        return f"{_ENAME}[{self.mistake}]" if self.mistake else _ENAME
+
+
+def mistake_of(ename: str) -> str | None:
+    """The mistake id recorded in an error name by :attr:`TestFailure.ename`, else None."""
+    if ename.startswith(f"{_ENAME}[") and ename.endswith("]"):
+        return ename[len(_ENAME) + 1 : -1] or None
+    return None
 
 
 # --------------------------------------------------------------------------- inputs
@@ -82,7 +140,7 @@ def seeded_rng(name: str) -> np.random.Generator:
 
 
 @contextmanager
-def quietly():
+def quietly() -> Iterator[None]:
     """Silence warnings and NumPy floating-point messages inside the block.
 
     A correct gradient descent on a diverging run overflows and NumPy warns; in the
@@ -97,11 +155,11 @@ def quietly():
 # --------------------------------------------------------------------------- values
 
 
-def _is_torch_tensor(value) -> bool:
+def _is_torch_tensor(value: Any) -> bool:
     return type(value).__module__.startswith("torch") and hasattr(value, "detach")
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """Torch tensors (alone or inside lists/tuples) as NumPy arrays; the trusted
     grader already delivers them so, this makes the student's kernel agree."""
     if _is_torch_tensor(value):
@@ -111,7 +169,7 @@ def _plain(value):
     return value
 
 
-def _type_name(value) -> str:
+def _type_name(value: Any) -> str:
     if value is None:
         return "None"
     if callable(value) and not isinstance(value, np.ndarray):
@@ -119,7 +177,7 @@ def _type_name(value) -> str:
     return type(value).__name__
 
 
-def _reject(value, message: str):
+def _reject(value: Any, message: str) -> None:
     """Fail with ``message``, unless ``value`` is the trusted grader's handle for an
     object that is not plain data: touching it raises the grader's own TestFailure,
     which names the type the student's function really returned."""
@@ -132,25 +190,27 @@ def _reject(value, message: str):
     raise TestFailure(message)
 
 
-def _fmt(value) -> str:
+def _fmt(value: Any) -> str:
     array = np.asarray(value)
     if array.ndim == 0:
         return f"{float(array):.10g}" if array.dtype.kind in "biuf" else repr(value)
     return np.array2string(array, precision=6, separator=", ", threshold=12, edgeitems=3)
 
 
-def _shape_text(shape: tuple) -> str:
+def _shape_text(shape: tuple[int, ...]) -> str:
     return "a single number" if shape == () else f"shape {shape}"
 
 
-def as_array(value, what: str, shape: tuple | None = None) -> np.ndarray:
+def as_array(value: Any, what: str, shape: tuple[int, ...] | None = None) -> Array:
     """``value`` as a float array, or a :class:`TestFailure` that says what came back.
 
     ``what`` names the value for the message, e.g. ``"secant_slope(x**2, 3, 0.1)"``.
     With ``shape`` the array must have exactly that shape (``()`` for one number).
     """
     if value is None:
-        raise TestFailure(f"{what} gave None: did you forget to `return` the result?")
+        raise TestFailure(
+            f"{what} gave None: did you forget to `return` the result?", mistake=RETURNS_NONE
+        )
     if isinstance(value, (str, bytes)):
         raise TestFailure(f"{what} gave the text {value!r}, expected numbers")
     if isinstance(value, dict) or (callable(value) and not hasattr(value, "__array__")):
@@ -175,7 +235,7 @@ def as_array(value, what: str, shape: tuple | None = None) -> np.ndarray:
     return array
 
 
-def _close(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> np.ndarray:
+def _close(actual: Array, expected: Array, rtol: float, atol: float) -> Array:
     """Elementwise closeness that treats NaN and infinities explicitly: NaN matches
     only NaN, an infinity only the same infinity, finite values within
     ``atol + rtol * |expected|``."""
@@ -184,16 +244,29 @@ def _close(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -
         same_inf = np.isinf(actual) & (actual == expected)
         finite = np.isfinite(actual) & np.isfinite(expected)
         near = np.abs(actual - expected) <= atol + rtol * np.abs(expected)
-    return both_nan | same_inf | (finite & near)
+    close: Array = both_nan | same_inf | (finite & near)
+    return close
 
 
-def _match_mistake(actual: np.ndarray, mistakes, rtol: float, atol: float) -> str | None:
-    """The message of the first known mistake that ``actual`` matches.
+def _as_mistake(entry: Sequence[Any]) -> Mistake:
+    """A :class:`Mistake` from ``(id, candidate, message)``; an old-style pair
+    ``(candidate, message)`` still works, as a mistake without an id."""
+    if len(entry) == 3:
+        return Mistake(str(entry[0]), entry[1], str(entry[2]))
+    candidate, message = entry
+    return Mistake("", candidate, str(message))
 
-    Each mistake is ``(candidate, message)``; the candidate is either the value the
-    mistake produces or a predicate ``candidate(actual) -> bool``.
+
+def _match_mistake(
+    actual: Array, mistakes: Sequence[Sequence[Any]], rtol: float, atol: float
+) -> Mistake | None:
+    """The first known mistake that ``actual`` matches.
+
+    Each mistake is ``(id, candidate, message)``; the candidate is either the value
+    the mistake produces or a predicate ``candidate(actual) -> bool``.
     """
-    for candidate, message in mistakes:
+    for mistake in map(_as_mistake, mistakes):
+        candidate = mistake.candidate
         try:
             if callable(candidate) and not isinstance(candidate, np.ndarray):
                 with quietly():
@@ -204,7 +277,7 @@ def _match_mistake(actual: np.ndarray, mistakes, rtol: float, atol: float) -> st
         except Exception:  # a predicate that cannot judge this value does not match
             hit = False
         if hit:
-            return message
+            return mistake
     return None
 
 
@@ -222,7 +295,14 @@ def _not_finite_hint(actual: np.ndarray, expected: np.ndarray, ok: np.ndarray) -
     return ""
 
 
-def _compare(actual, expected, what, rtol, atol, mistakes):
+def _compare(
+    actual: Any,
+    expected: Any,
+    what: str,
+    rtol: float,
+    atol: float,
+    mistakes: Sequence[Sequence[Any]],
+) -> tuple[Array, Array, Array | None]:
     """Shared first half of the ``expect_*`` checks: ``(array, expected, ok)`` where
     ``ok`` is None when everything matched; raises for a shape mismatch or a
     recognised mistake."""
@@ -231,9 +311,9 @@ def _compare(actual, expected, what, rtol, atol, mistakes):
     ok = _close(array, expected, rtol, atol) if array.shape == expected.shape else None
     if ok is not None and ok.all():
         return array, expected, None
-    message = _match_mistake(array, mistakes, rtol, atol)
-    if message:
-        raise TestFailure(f"{what}: {message}")
+    mistake = _match_mistake(array, mistakes, rtol, atol)
+    if mistake:
+        raise TestFailure(f"{what}: {mistake.message}", mistake=mistake.id or None)
     if ok is None:
         raise TestFailure(
             f"{what} has {_shape_text(array.shape)}, expected {_shape_text(expected.shape)}"
@@ -241,7 +321,7 @@ def _compare(actual, expected, what, rtol, atol, mistakes):
     return array, expected, ok
 
 
-def _values_differ(what, array, expected, ok) -> TestFailure:
+def _values_differ(what: str, array: Array, expected: Array, ok: Array) -> TestFailure:
     if expected.ndim == 0:
         return TestFailure(
             f"{what} gave {_fmt(array)}, expected {_fmt(expected)}"
@@ -254,15 +334,21 @@ def _values_differ(what, array, expected, ok) -> TestFailure:
 
 
 def expect_close(
-    actual, expected, what: str, *, rtol: float = 1e-7, atol: float = 1e-10, mistakes=()
+    actual: Any,
+    expected: Any,
+    what: str,
+    *,
+    rtol: float = 1e-7,
+    atol: float = 1e-10,
+    mistakes: Sequence[Sequence[Any]] = (),
 ) -> None:
     """Check that ``actual`` equals ``expected`` within ``atol + rtol * |expected|``.
 
     Shapes must agree (a single number is shape ``()``); NaN matches only NaN and an
     infinity only the same infinity. ``mistakes`` lists known wrong answers as
-    ``(candidate, message)`` pairs, where the candidate is the value the mistake gives
-    or a predicate ``candidate(array) -> bool``: when ``actual`` matches one, the
-    failure message names that mistake. Returns None, so that a test cell ending with
+    :class:`Mistake` ``(id, candidate, message)`` triples, where the candidate is the
+    value the mistake gives or a predicate ``candidate(array) -> bool``: when ``actual``
+    matches one, the failure's message names that mistake and its ``mistake`` is the id. Returns None, so that a test cell ending with
     it shows no output (stock nbgrader reads a cell's output as partial credit).
     """
     array, expected, ok = _compare(actual, expected, what, rtol, atol, mistakes)
@@ -291,7 +377,14 @@ def _ratio_words(ratio: float, shared: bool) -> str | None:
 
 
 def expect_gradient(
-    actual, expected, what: str, *, rtol: float = 1e-6, atol: float = 1e-8, mistakes=(), names=None
+    actual: Any,
+    expected: Any,
+    what: str,
+    *,
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+    mistakes: Sequence[Sequence[Any]] = (),
+    names: Sequence[str] | None = None,
 ) -> None:
     """:func:`expect_close` for gradients: a failure names the coordinate(s) and the
     pattern (a factor of 2, a flipped sign, zeros, swapped coordinates).
@@ -306,7 +399,7 @@ def expect_gradient(
         raise _values_differ(what, array, expected, ok)
     bad = [tuple(int(i) for i in index) for index in np.argwhere(~ok)]
 
-    def label(index):
+    def label(index: tuple[int, ...]) -> str:
         text = str(index[0]) if len(index) == 1 else str(index)
         if names is not None and len(index) == 1:
             text += f" ({names[index[0]]})"
@@ -314,7 +407,9 @@ def expect_gradient(
 
     got = f"(got {_fmt(array)}, expected {_fmt(expected)})"
     if array.shape == (2,) and np.all(_close(array, expected[::-1], rtol, atol)):
-        raise TestFailure(f"{what}: the two gradient coordinates are swapped {got}")
+        raise TestFailure(
+            f"{what}: the two gradient coordinates are swapped {got}", mistake=SWAPPED_COORDINATES
+        )
     with np.errstate(all="ignore"):
         ratios = np.array([array[i] / expected[i] if expected[i] != 0 else np.nan for i in bad])
     words = None
@@ -350,7 +445,7 @@ def expect_gradient(
     )
 
 
-def expect_shape(actual, shape: tuple, what: str, hint: str = "") -> None:
+def expect_shape(actual: Any, shape: tuple[int, ...], what: str, hint: str = "") -> None:
     """Check the shape of a returned array (``()`` for one number)."""
     array = as_array(actual, what)
     if array.shape != tuple(shape):
@@ -360,7 +455,7 @@ def expect_shape(actual, shape: tuple, what: str, hint: str = "") -> None:
         )
 
 
-def expect_callable(value, what: str, hint: str = ""):
+def expect_callable(value: Any, what: str, hint: str = "") -> Any:
     """Check that a function came back (e.g. from ``compose_derivative``); return it."""
     if not callable(value) or isinstance(value, np.ndarray):
         _reject(
@@ -371,7 +466,7 @@ def expect_callable(value, what: str, hint: str = ""):
     return value
 
 
-def expect_rows_distinct(path, what: str = "path") -> None:
+def expect_rows_distinct(path: Any, what: str = "path") -> None:
     """Check that consecutive rows of an optimisation path differ.
 
     Two equal rows in a row are the signature of appending the same array object at
@@ -385,11 +480,12 @@ def expect_rows_distinct(path, what: str = "path") -> None:
                 raise TestFailure(
                     f"{what}[{i}] equals {what}[{i + 1}]: are you storing the same array each time? "
                     "Updating w in place (w -= ...) changes every row that refers to it; append "
-                    "w.copy(), or make a new array with w = w - learning_rate * g"
+                    "w.copy(), or make a new array with w = w - learning_rate * g",
+                    mistake=SAME_ARRAY_ROWS,
                 )
 
 
-def expect_ends_at_first_nonfinite(path, what: str = "path") -> None:
+def expect_ends_at_first_nonfinite(path: Any, what: str = "path") -> None:
     """Check the stopping rule of a diverging run: every row finite except the last.
 
     A run that overflows must stop at its first iterate that is not finite (inf or
@@ -408,11 +504,12 @@ def expect_ends_at_first_nonfinite(path, what: str = "path") -> None:
     if first != len(array) - 1:
         raise TestFailure(
             f"{what}[{first}] is not finite but the path goes on to {len(array)} rows: "
-            "stop at the first iterate that is not finite (the path ends with it)"
+            "stop at the first iterate that is not finite (the path ends with it)",
+            mistake=RUNS_PAST_NONFINITE,
         )
 
 
-def expect_parts(value, names, what: str) -> list:
+def expect_parts(value: Any, names: Sequence[str], what: str) -> list[Any]:
     """Check that a function returned a tuple (or list) of ``len(names)`` parts, e.g.
     ``dL_dw, dL_db = expect_parts(result, ("dL_dw", "dL_db"), "neuron_gradients(...)")``."""
     expected = f"a tuple ({', '.join(names)})"
@@ -423,7 +520,9 @@ def expect_parts(value, names, what: str) -> list:
     return list(value)
 
 
-def expect_equivalent(actual, expected, what: str, symbols=None) -> None:
+def expect_equivalent(
+    actual: Any, expected: Any, what: str, symbols: Sequence[Any] | None = None
+) -> None:
     """Check a list of SymPy expressions against the expected list, term by term.
 
     Any algebraically equal form is accepted (``2*x*y`` and ``x*y*2``): the
@@ -466,7 +565,8 @@ def expect_equivalent(actual, expected, what: str, symbols=None) -> None:
     if all(any(sympy.simplify(sympy.sympify(items[i]) - b) == 0 for b in expected) for i in wrong):
         raise TestFailure(
             f"{what}: the partial derivatives are right but in the wrong order; "
-            "return them in the order of `variables`"
+            "return them in the order of `variables`",
+            mistake=PARTIALS_OUT_OF_ORDER,
         )
     i = wrong[0]
     label = f" (d/d{symbols[i]})" if symbols is not None else ""
@@ -476,7 +576,7 @@ def expect_equivalent(actual, expected, what: str, symbols=None) -> None:
 # --------------------------------------------------------------------------- code and inputs
 
 
-def _function_name(fn) -> str:
+def _function_name(fn: Any) -> str:
     for attribute in ("__name__", "name"):
         name = getattr(fn, attribute, None)
         if isinstance(name, str) and name:
@@ -484,7 +584,7 @@ def _function_name(fn) -> str:
     return "the function"
 
 
-def source_of(fn) -> str:
+def source_of(fn: Any) -> str:
     """The source code of a student's function.
 
     In the trusted grader the function's proxy carries its source (``.source``, read
@@ -502,7 +602,7 @@ def source_of(fn) -> str:
         ) from None
 
 
-def names_used(fn) -> set:
+def names_used(fn: Any) -> set[str]:
     """Every name a function's source mentions: variables, attributes, imported modules.
 
     ``"torch" in names_used(neuron_gradients)`` tells whether the function uses torch;
@@ -525,7 +625,7 @@ def names_used(fn) -> set:
     return names
 
 
-def _parameter_names(fn) -> list:
+def _parameter_names(fn: Any) -> list[str]:
     """Names of the positional parameters, for messages: from the function's own source
     when it carries one (the trusted grader's proxy), else from its signature."""
     if not isinstance(getattr(fn, "source", None), str):
@@ -545,7 +645,7 @@ def _parameter_names(fn) -> list:
     return []
 
 
-def _same(before, after) -> bool:
+def _same(before: Any, after: Any) -> bool:
     if isinstance(before, np.ndarray) or isinstance(after, np.ndarray):
         return (
             isinstance(after, np.ndarray)
@@ -564,7 +664,7 @@ def _same(before, after) -> bool:
         return before is after
 
 
-def expect_inputs_unchanged(fn, *args, **kwargs):
+def expect_inputs_unchanged(fn: Any, *args: Any, **kwargs: Any) -> Any:
     """Call ``fn(*args, **kwargs)``, check that it left every argument as it was, and
     return the result.
 
@@ -594,6 +694,7 @@ def expect_inputs_unchanged(fn, *args, **kwargs):
             f"{_function_name(fn)} changed its input {', '.join(labels)}: a function must leave "
             "its arguments as they were. Work on a copy (np.array(w, dtype=float) copies; "
             "np.asarray does not copy an array that is already float), and avoid in-place "
-            "updates such as w -= ... or w[i] += ... on the caller's array"
+            "updates such as w -= ... or w[i] += ... on the caller's array",
+            mistake=CHANGES_INPUT,
         )
     return result

@@ -24,6 +24,8 @@ import os
 import select
 import struct
 import time
+from collections.abc import Callable
+from typing import Any, Literal, NotRequired, TypedDict
 
 import numpy as np
 
@@ -102,8 +104,102 @@ class ChannelTimeout(TimeoutError):
     """No complete message arrived before the deadline."""
 
 
+# -------------------------------------------------------------------- protocol
+# Requests the grader sends to a session (``op``): ``exec`` a cell's source, list the
+# ``names`` the submission defined, ``get`` their values, ``call`` one of its functions.
+# The replies come from untrusted code: the grader turns them into these types only
+# through the checks below, which raise :class:`WireError` for anything else.
+
+
+class ExecReply(TypedDict):
+    """The result of running one cell: its (capped) output and its error, if any."""
+
+    ok: bool
+    stdout: str
+    stderr: str
+    error: NotRequired[str]
+
+
+class NameInfo(TypedDict):
+    """What a top-level name of the submission is (a module names its module)."""
+
+    kind: Literal["module", "function", "value"]
+    module: NotRequired[str]
+
+
+class NamesReply(TypedDict):
+    ok: bool
+    names: dict[str, NameInfo]
+
+
+class CallReply(TypedDict):
+    """A call's result (encoded), or the error it raised with the student's own trace."""
+
+    ok: bool
+    result: NotRequired[Any]
+    args_after: NotRequired[Any]
+    kwargs_after: NotRequired[Any]
+    error: NotRequired[str]
+    raised: NotRequired[str]
+    trace: NotRequired[str]
+    internal: NotRequired[bool]
+
+
+def _check_fields(raw: Any, text: tuple[str, ...]) -> dict[str, Any]:
+    if type(raw) is not dict or type(raw.get("ok")) is not bool:
+        raise WireError("a reply must be an object with a boolean 'ok'")
+    for key in text:
+        if key in raw and type(raw[key]) is not str:
+            raise WireError(f"'{key}' of a reply must be text")
+    return raw
+
+
+def exec_reply(raw: Any) -> ExecReply:
+    """Check an ``exec`` reply."""
+    reply = _check_fields(raw, ("stdout", "stderr", "error"))
+    checked: ExecReply = {
+        "ok": reply["ok"],
+        "stdout": reply.get("stdout", ""),
+        "stderr": reply.get("stderr", ""),
+    }
+    if "error" in reply:
+        checked["error"] = reply["error"]
+    return checked
+
+
+def names_reply(raw: Any) -> NamesReply:
+    """Check a ``names`` reply (entries that are not well-formed are dropped)."""
+    reply = _check_fields(raw, ())
+    names = reply.get("names")
+    if type(names) is not dict:
+        raise WireError("'names' of a reply must be an object")
+    checked: dict[str, NameInfo] = {}
+    for name, info in names.items():
+        if type(name) is not str or type(info) is not dict:
+            continue
+        kind = info.get("kind")
+        if kind == "module":
+            module = info.get("module")
+            checked[name] = {"kind": "module", "module": module if type(module) is str else ""}
+        elif kind in ("function", "value"):
+            checked[name] = {"kind": kind}
+    return {"ok": reply["ok"], "names": checked}
+
+
+def call_reply(raw: Any) -> CallReply:
+    """Check a ``call`` reply (the values inside are decoded later, strictly)."""
+    reply = _check_fields(raw, ("error", "raised", "trace"))
+    if "internal" in reply and type(reply["internal"]) is not bool:
+        raise WireError("'internal' of a reply must be a boolean")
+    checked: CallReply = {"ok": reply["ok"]}
+    for key in ("result", "args_after", "kwargs_after", "error", "raised", "trace", "internal"):
+        if key in reply:
+            checked[key] = reply[key]
+    return checked
+
+
 # --------------------------------------------------------------------- framing
-def write_message(fd: int, message) -> None:
+def write_message(fd: int, message: Any) -> None:
     data = json.dumps(message, allow_nan=True, separators=(",", ":")).encode("utf-8")
     if len(data) > MAX_MESSAGE_BYTES:
         raise WireError(f"message of {len(data)} bytes exceeds the limit")
@@ -122,7 +218,7 @@ def _read_exact(
     n: int,
     deadline: float | None,
     abort_fd: int | None = None,
-    tick=None,
+    tick: Callable[[], None] | None = None,
     tick_every: float = 0.2,
 ) -> bytes:
     chunks = []
@@ -156,8 +252,8 @@ def read_message(
     deadline: float | None = None,
     max_bytes: int = MAX_MESSAGE_BYTES,
     abort_fd: int | None = None,
-    tick=None,
-):
+    tick: Callable[[], None] | None = None,
+) -> Any:
     """Read one framed JSON message; ``deadline`` is a ``time.monotonic()`` value.
 
     When ``abort_fd`` becomes readable while ``fd`` has nothing to read, the
@@ -177,7 +273,7 @@ def read_message(
 
 
 # ------------------------------------------------------------------- encoding
-def encode_array(arr: np.ndarray) -> dict:
+def encode_array(arr: np.ndarray[Any, Any]) -> dict[str, Any]:
     arr = np.asarray(arr)
     if not arr.flags.c_contiguous:  # (np.ascontiguousarray would turn 0-d into 1-d)
         arr = arr.copy(order="C")
@@ -189,7 +285,7 @@ def encode_array(arr: np.ndarray) -> dict:
     }
 
 
-def encode_scalar(value: np.generic) -> dict:
+def encode_scalar(value: np.generic[Any]) -> dict[str, Any]:
     arr = np.asarray(value)
     return {
         "__t": "np",
@@ -198,12 +294,12 @@ def encode_scalar(value: np.generic) -> dict:
     }
 
 
-def encode_float(value: float):
+def encode_float(value: float) -> float:
     # JSON (with allow_nan) carries nan/inf; repr round-trips every float exactly.
     return float(value)
 
 
-def encode_plain(value, on_other, depth: int = 0):
+def encode_plain(value: Any, on_other: Callable[[Any], Any], depth: int = 0) -> Any:
     """Encode ``value``; anything that is not plain data goes through ``on_other``.
 
     ``on_other(value)`` returns the encoding of a value this function does not
@@ -240,7 +336,7 @@ def encode_plain(value, on_other, depth: int = 0):
 
 
 # ------------------------------------------------------------------- decoding
-def _decode_dtype(text) -> np.dtype:
+def _decode_dtype(text: Any) -> np.dtype[Any]:
     if not isinstance(text, str) or len(text) > 8:
         raise WireError("bad dtype")
     try:
@@ -252,7 +348,7 @@ def _decode_dtype(text) -> np.dtype:
     return dtype
 
 
-def _decode_b64(text) -> bytes:
+def _decode_b64(text: Any) -> bytes:
     if not isinstance(text, str) or len(text) > MAX_MESSAGE_BYTES:
         raise WireError("bad buffer")
     try:
@@ -261,7 +357,7 @@ def _decode_b64(text) -> bytes:
         raise WireError("bad base64 buffer") from None
 
 
-def decode_array(obj: dict) -> np.ndarray:
+def decode_array(obj: dict[str, Any]) -> np.ndarray[Any, Any]:
     dtype = _decode_dtype(obj.get("dtype"))
     shape = obj.get("shape")
     if (
@@ -277,15 +373,16 @@ def decode_array(obj: dict) -> np.ndarray:
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
 
-def decode_scalar(obj: dict) -> np.generic:
+def decode_scalar(obj: dict[str, Any]) -> np.generic[Any]:
     dtype = _decode_dtype(obj.get("dtype"))
     raw = _decode_b64(obj.get("b64"))
     if len(raw) != dtype.itemsize:
         raise WireError("bad scalar buffer")
-    return np.frombuffer(raw, dtype=dtype)[0]
+    scalar: np.generic[Any] = np.frombuffer(raw, dtype=dtype)[0]
+    return scalar
 
 
-def decode_plain(obj, on_tagged, depth: int = 0):
+def decode_plain(obj: Any, on_tagged: Callable[[dict[str, Any], int], Any], depth: int = 0) -> Any:
     """Rebuild a value; tagged dicts other than the plain ones go to ``on_tagged``."""
     if depth > MAX_DEPTH:
         raise WireError("value nested too deeply")
@@ -346,7 +443,7 @@ def decode_plain(obj, on_tagged, depth: int = 0):
 
 
 # ---------------------------------------------------------------------- SymPy
-def sympy_to_tree(expr, budget: list | None = None):
+def sympy_to_tree(expr: Any, budget: list[int] | None = None) -> list[Any]:
     """Encode a SymPy expression as nested lists of whitelisted node names.
 
     Raises :class:`WireError` for node types outside the whitelist.
@@ -379,7 +476,7 @@ def sympy_to_tree(expr, budget: list | None = None):
     raise WireError(f"unsupported SymPy node {name}")
 
 
-def tree_to_sympy(tree, depth: int = 0, budget: list | None = None):
+def tree_to_sympy(tree: Any, depth: int = 0, budget: list[int] | None = None) -> Any:
     """Rebuild a SymPy expression from :func:`sympy_to_tree` output, strictly."""
     import sympy
 

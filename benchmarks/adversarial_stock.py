@@ -1,6 +1,6 @@
 """Before/after table of the adversarial suite: stock nbgrader vs the course's grader.
 
-Every fixture in tests/grading/adversarial/ is graded twice in throw-away course
+Every fixture in tests/autograder/adversarial/ is graded twice in throw-away course
 directories: by stock ``nbgrader autograde`` (tests run in the student's kernel,
 ``Execute.timeout`` 30 s) and by ``python -m autograder grade`` (default limits).
 Prints a Markdown table: the score each got, the score of the same wrong answers
@@ -26,14 +26,14 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tests.grading import submissions as S
+from tests.autograder import submissions as S
 
 WORKER = textwrap.dedent("""
     import json, sys, resource
     from pathlib import Path
     limit = 4 * 1024 ** 3
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from tests.grading import submissions as S
+    from tests.autograder import submissions as S
     import nbformat
     assignment, stock, timeout, *paths = sys.argv[1:]
     subs = {Path(p).stem: S.from_fixture(Path(p)) for p in paths}

@@ -2,7 +2,7 @@
 
 Both grade the same class: N students per assignment, cycling through a few
 realistic submissions (the reference solution, the unanswered exercise and two
-answers with known mistakes from tests/grading/cases.py). Each run starts from a
+answers with known mistakes from tests/exercises/cases.py). Each run starts from a
 fresh copy of the course directory; both commands run as the instructor would
 run them (subprocesses, wall-clock time). The scores of every student must be
 identical, test by test. Prints the median time of each and the ratio.
@@ -28,8 +28,8 @@ from pathlib import Path
 
 import nbformat
 
-from tests.grading import submissions as S
-from tests.grading.cases import CASES
+from tests.autograder import submissions as S
+from tests.exercises.cases import CASES
 
 
 def class_of(assignment: str, students: int) -> dict:

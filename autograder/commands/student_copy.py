@@ -10,19 +10,32 @@ visible tests only and says so.
 
 from __future__ import annotations
 
+import argparse
 import shutil
+import sys
 from pathlib import Path
+from typing import TextIO
 
 from autograder import config as cfg
-from autograder.course import UserError
+from autograder.errors import EXIT_OK, BadInput, NotCompleted
 
+NAME = "student-copy"
+SUMMARY = "make a copy of the course for students (no answers)"
+EPILOG = """\
+example:
+  python -m autograder student-copy ../calc101-student
+Copies lessons/, exercises/, helpers/, autograder/, docs and setup files; leaves out
+solutions/, tests/ and benchmarks/, and refuses to finish if any solution or hidden-test
+text slipped in. In the copy, `check` runs the visible tests only and says so."""
+
+# what a class needs, relative to the repository root (a test checks each one exists)
 INCLUDE = [
     "lessons",
     "exercises",
     "helpers",
     "autograder",
     "tools",
-    "binder",
+    "docs",
     "README.md",
     "LICENSE",
     "CONTRIBUTING.md",
@@ -31,9 +44,6 @@ INCLUDE = [
     "postBuild",
     "Makefile",
     ".gitignore",
-    "apt.txt",
-    "runtime.txt",
-    "docs",
 ]
 IGNORE = shutil.ignore_patterns(
     "__pycache__", "*.pyc", ".ipynb_checkpoints", ".course-progress.json", "*.egg-info"
@@ -41,15 +51,25 @@ IGNORE = shutil.ignore_patterns(
 MARKERS = ("### BEGIN HIDDEN TESTS", "### BEGIN SOLUTION", "BEGIN HIDDEN TESTS")
 
 
-def student_copy(out, out_stream=None) -> Path:
-    out = Path(out).expanduser().resolve()
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("out", metavar="OUT", help="a new or empty directory")
+
+
+def run(args: argparse.Namespace) -> int:
+    student_copy(args.out, sys.stdout)
+    return EXIT_OK
+
+
+def student_copy(destination: str | Path, out_stream: TextIO | None = None) -> Path:
+    """Copy the course without solutions and hidden tests to ``destination``."""
+    out = Path(destination).expanduser().resolve()
     root = cfg.REPO_ROOT
     if out == root or root in out.parents and out.parts[len(root.parts)] in ("solutions",):
-        raise UserError(f"{out} is inside the course itself; choose another directory")
+        raise BadInput(f"{out} is inside the course itself; choose another directory")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise UserError(f"{out} already exists and is not empty")
+        raise BadInput(f"{out} already exists and is not empty")
     if not (root / "exercises").is_dir():
-        raise UserError(f"{root}/exercises is missing: run `python -m autograder release` first")
+        raise BadInput(f"{root}/exercises is missing: run `python -m autograder release` first")
     out.mkdir(parents=True, exist_ok=True)
     copied = []
     for name in INCLUDE:
@@ -70,7 +90,7 @@ def student_copy(out, out_stream=None) -> Path:
     ]
     if leaks:
         shutil.rmtree(out)
-        raise UserError(
+        raise NotCompleted(
             f"solution or hidden-test text found in {leaks[0].relative_to(out)}; no copy was made"
         )
     if out_stream is not None:

@@ -1,6 +1,6 @@
 """Fast content check of the graded exercises (the test cells' logic, not the engine).
 
-For every case in :mod:`tests.grading.cases` this runs the source notebook's cells
+For every case in :mod:`tests.exercises.cases` this runs the source notebook's cells
 IN-PROCESS, the way nbgrader's Validate runs them in a student's kernel: the code cells
 in order in one namespace, with the case's replacement code in the solution cells, and
 records which test cells fail and with what message. It checks that
@@ -14,7 +14,7 @@ records which test cells fail and with what message. It checks that
   kernel (nbclient) within 15 s with silent test cells.
 
 This is NOT the grader: the trusted, sandboxed engine runs the same cases in
-tests/grading/test_engine_*.py. This runner only exists to check test logic quickly.
+tests/autograder/test_*.py. This runner only exists to check test logic quickly.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.grading.cases import ASSIGNMENTS, CASES, SPEC_ALTERNATIVES, SPEC_MISTAKES, Case
+from tests.exercises.cases import ASSIGNMENTS, CASES, SPEC_ALTERNATIVES, SPEC_MISTAKES, Case
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = [
@@ -44,7 +44,8 @@ LESSONS = [
     "07-autograd-with-pytorch",
     "08-when-training-goes-wrong",
 ]
-# The function contracts of /work/shared/spec/EXERCISES.md: name -> parameters.
+# The function contracts of the exercises (their names and parameters are relied on by
+# the tests, the grading tools and outside graders): name -> parameters.
 CONTRACTS = {
     "exercise-01-derivatives": {
         "secant_slope": ["f", "x", "h"],

@@ -11,7 +11,7 @@ words its feedback must contain (case-insensitive); every other test cell must p
 * mistakes (the spec's list and a few more) must lose the points of the cells they
   break, with feedback that names the mistake.
 
-Used by tests/grading/test_exercise_content.py (fast in-process check of the test
+Used by tests/exercises/test_content.py (fast in-process check of the test
 logic) and by the engine's tests, which run the same cases through the real grader.
 """
 
@@ -1105,7 +1105,7 @@ EX03 = [
 
 CASES = EX01 + EX02 + EX03
 
-# The spec's "catch at least these mistakes" (EXERCISES.md) -> the cases that show it.
+# The mistakes every graded exercise must catch -> the cases that show it.
 SPEC_MISTAKES = {
     "forgetting the inner derivative in the chain rule": [
         "mistake-chain-rule-no-inner",
@@ -1132,7 +1132,7 @@ SPEC_MISTAKES = {
     ],
 }
 
-# What correct answers must keep full marks on (EXERCISES.md) -> the cases that show it.
+# The correct alternatives that must keep full marks -> the cases that show it.
 SPEC_ALTERNATIVES = {
     "loops or vectorized": [
         "alt-mse-loops",

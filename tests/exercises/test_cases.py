@@ -2,7 +2,7 @@
 
 For each assignment one batch is graded with ``python -m autograder grade``'s code:
 the reference solutions, the unanswered student version, every case of
-tests/grading/cases.py (correct alternatives and known mistakes) and a correct
+tests/exercises/cases.py (correct alternatives and known mistakes) and a correct
 submission whose diverging run prints RuntimeWarnings. Then:
 
 - the reference solutions get full marks, and so does every correct alternative;
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.grading import submissions as S
-from tests.grading.cases import CASES
+from tests.autograder import submissions as S
+from tests.exercises.cases import CASES
 
 pytestmark = pytest.mark.grading
 

@@ -11,23 +11,92 @@ source: only the visible tests run, and the report says so.
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any, TypedDict
 
 import nbformat
+from nbformat import NotebookNode
 
 from autograder import config as cfg
-from autograder.course import UserError, _fail_line, known_assignments
+from autograder.commands.common import EXAMPLE
+from autograder.course import fail_line, known_assignments
+from autograder.errors import EXIT_OK, BadInput, NotCompleted
+
+NAME = "check"
+SUMMARY = "grade one notebook with the real tests, hidden ones included"
+EPILOG = f"""\
+examples:
+  python -m autograder check exercises/{EXAMPLE}/{EXAMPLE}.ipynb
+  python -m autograder check my-work.ipynb --json
+
+The assignment is recognised from the notebook's cells, whatever the file is called.
+With --json, one object on stdout:
+  {{"assignment", "score", "max_score", "tests": [{{"name", "score", "max_score",
+  "feedback"}}], "manual": [{{"name", "max_score"}}]}}
+score and max_score count the automatic tests; "manual" lists the written answers
+your instructor grades. Exit status: 0 when grading finished (whatever the score),
+2 for a missing, unreadable or non-notebook file or an unknown assignment, 1 when the
+notebook could not be graded. The notebook itself is never modified."""
 
 
-class BadInput(UserError):
-    """Missing, unreadable or non-notebook file, or unknown assignment (exit 2)."""
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", metavar="PATH", help="the notebook to grade (never modified)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object (see below)")
+    parser.add_argument(
+        "--assignment",
+        metavar="NAME",
+        help="which assignment it is, if it cannot be recognised",
+    )
 
 
-def read_notebook(path: Path):
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 when grading finished (whatever the score); errors are raised as
+    :class:`BadInput` (exit 2) or :class:`NotCompleted` (exit 1)."""
+    report = check(args.path, args.assignment)
+    if args.json:
+        # exactly the JSON contract; the visible-tests-only note of a student copy
+        # goes to stderr
+        print(json.dumps(contract(report)))
+        if not report["hidden_tests_included"]:
+            print("note: " + HIDDEN_NOTE, file=sys.stderr)
+    else:
+        print(format_report(report))
+    return EXIT_OK
+
+
+class TestReport(TypedDict):
+    """One automatically graded test of the report."""
+
+    name: str
+    score: float
+    max_score: float
+    feedback: str
+
+
+class ManualPart(TypedDict):
+    """A part the instructor grades by hand."""
+
+    name: str
+    max_score: float
+
+
+class Report(TypedDict):
+    """What ``check`` returns; its first five keys are the ``--json`` contract."""
+
+    assignment: str
+    score: float
+    max_score: float
+    tests: list[TestReport]
+    manual: list[ManualPart]
+    hidden_tests_included: bool
+
+
+def read_notebook(path: Path) -> NotebookNode:
     if not path.exists():
         raise BadInput(f"{path}: no such file")
     if path.is_dir():
@@ -42,11 +111,12 @@ def read_notebook(path: Path):
         raise BadInput(f"{path} is not a Jupyter notebook (or its JSON is damaged)") from None
     if not isinstance(nb.get("cells"), list):
         raise BadInput(f"{path} is not a Jupyter notebook")
-    return nb
+    notebook: NotebookNode = nb
+    return notebook
 
 
-def _grade_ids(nb) -> set:
-    ids = set()
+def _grade_ids(nb: NotebookNode) -> set[str]:
+    ids: set[str] = set()
     for cell in nb.cells:
         gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if gid:
@@ -72,7 +142,7 @@ def available_assignments() -> list[str]:
     return sorted(names)
 
 
-def identify(path: Path, nb, assignment: str | None) -> str:
+def identify(path: Path, nb: NotebookNode, assignment: str | None) -> str:
     names = available_assignments()
     if assignment:
         if assignment not in names:
@@ -81,7 +151,8 @@ def identify(path: Path, nb, assignment: str | None) -> str:
             )
         return assignment
     ids = _grade_ids(nb)
-    best, overlap = None, 0
+    best: str | None = None
+    overlap = 0
     for name in names:
         try:
             src, _ = source_for(name)
@@ -101,7 +172,7 @@ def identify(path: Path, nb, assignment: str | None) -> str:
     )
 
 
-def check(path, assignment: str | None = None, sandbox: str = "auto") -> dict:
+def check(path: str | Path, assignment: str | None = None, sandbox: str = "auto") -> Report:
     """Grade one notebook; returns the report dict of the JSON contract."""
     path = Path(path).expanduser()
     nb = read_notebook(path)
@@ -114,29 +185,27 @@ def check(path, assignment: str | None = None, sandbox: str = "auto") -> dict:
         submitted = course / "submitted" / "learner" / name
         submitted.mkdir(parents=True)
         (submitted / f"{name}.ipynb").write_bytes(path.read_bytes())
-        api = cfg.api_for(course, sandbox=sandbox)
-        result = api.generate_assignment(name, force=True, create=True)
+        nbgrader = cfg.api_for(course, sandbox=sandbox)
+        result = nbgrader.generate_assignment(name, force=True, create=True)
         if not result.get("success"):
-            raise UserError(f"could not prepare {name}: {_fail_line(result)}")
-        result = api.autograde(name, "learner", force=True, create=True)
+            raise NotCompleted(f"could not prepare {name}: {fail_line(result)}")
+        result = nbgrader.autograde(name, "learner", force=True, create=True)
         if not result.get("success"):
-            raise UserError(f"{path} could not be graded: {_fail_line(result)}")
+            raise NotCompleted(f"{path} could not be graded: {fail_line(result)}")
         graded = nbformat.read(
             str(course / "autograded" / "learner" / name / f"{name}.ipynb"), as_version=4
         )
-        report = _report(api, name, graded)
-    report["hidden_tests_included"] = hidden_included
-    return report
+        return _report(nbgrader, name, graded, hidden_included)
 
 
-def _feedback_of(cell) -> str:
+def _feedback_of(cell: NotebookNode) -> str:
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
             return str(out.get("evalue") or out.get("ename") or "failed")
     return "passed"
 
 
-def _report(api, name: str, graded) -> dict:
+def _report(nbgrader: Any, name: str, graded: NotebookNode, hidden_included: bool) -> Report:
     from nbgrader.api import Gradebook
 
     cells = {
@@ -144,8 +213,9 @@ def _report(api, name: str, graded) -> dict:
         for c in graded.cells
         if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
     }
-    tests, manual = [], []
-    with Gradebook(api.coursedir.db_url) as gb:
+    tests: list[TestReport] = []
+    manual: list[ManualPart] = []
+    with Gradebook(nbgrader.coursedir.db_url) as gb:
         nb_entry = gb.find_submission_notebook(name, name, "learner")
         grades = {g.name: g for g in nb_entry.grades}
         order = [gid for gid in cells if gid in grades] + [g for g in grades if g not in cells]
@@ -168,14 +238,15 @@ def _report(api, name: str, graded) -> dict:
         "max_score": float(sum(t["max_score"] for t in tests)),
         "tests": tests,
         "manual": manual,
+        "hidden_tests_included": hidden_included,
     }
 
 
-def _is_solution(cell) -> bool:
+def _is_solution(cell: NotebookNode | None) -> bool:
     return bool(cell is not None and cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
 
 
-def format_report(report: dict) -> str:
+def format_report(report: Report) -> str:
     lines = [
         f"{report['assignment']}: {report['score']:g} / {report['max_score']:g} points "
         "from the automatic tests"
@@ -192,7 +263,7 @@ def format_report(report: dict) -> str:
     if report.get("manual"):
         parts = ", ".join(f"{m['name']} ({m['max_score']:g} points)" for m in report["manual"])
         lines.append(f"Graded by your instructor, not here: {parts}")
-    if not report.get("hidden_tests_included", True):
+    if not report["hidden_tests_included"]:
         lines.append("Note: " + HIDDEN_NOTE)
     return "\n".join(lines)
 
@@ -204,27 +275,12 @@ HIDDEN_NOTE = (
 )
 
 
-CONTRACT_KEYS = ("assignment", "score", "max_score", "tests", "manual")
-
-
-def main_check(args) -> int:
-    """Exit 0 when grading finished (whatever the score), 2 for a bad PATH or an
-    unknown assignment, 1 when the notebook could not be graded (e.g. the sandbox
-    could not start)."""
-    try:
-        report = check(args.path, args.assignment)
-    except BadInput as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    if args.json:
-        # exactly the contract of spec/EXERCISES.md; the visible-tests-only note of a
-        # student copy goes to stderr
-        print(json.dumps({key: report[key] for key in CONTRACT_KEYS}))
-        if not report.get("hidden_tests_included", True):
-            print("note: " + HIDDEN_NOTE, file=sys.stderr)
-    else:
-        print(format_report(report))
-    return 0
+def contract(report: Report) -> dict[str, Any]:
+    """The report as the ``--json`` contract has it (nothing more)."""
+    return {
+        "assignment": report["assignment"],
+        "score": report["score"],
+        "max_score": report["max_score"],
+        "tests": report["tests"],
+        "manual": report["manual"],
+    }

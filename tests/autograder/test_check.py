@@ -1,0 +1,149 @@
+"""``python -m autograder check``: the JSON contract, exit statuses, PATH never modified."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.autograder import submissions as S
+from tests.autograder.commandline import assert_one_line_error, run
+
+pytestmark = pytest.mark.grading
+ROOT = S.ROOT
+EX1 = "exercise-01-derivatives"
+
+
+@pytest.fixture(scope="module")
+def reference_copy(tmp_path_factory):
+    path = tmp_path_factory.mktemp("check") / "my-work.ipynb"
+    nbformat.write(S.build(EX1, "solution"), str(path))
+    return path
+
+
+def test_check_json_contract_full_marks(reference_copy):
+    before = hashlib.sha256(reference_copy.read_bytes()).hexdigest()
+    mtime = reference_copy.stat().st_mtime_ns
+    done = run("check", reference_copy, "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert list(report) == ["assignment", "score", "max_score", "tests", "manual"]
+    assert report["assignment"] == EX1
+    assert isinstance(report["score"], float) and isinstance(report["max_score"], float)
+    assert report["score"] == report["max_score"] > 0
+    assert [t["name"] for t in report["tests"]] == S.test_ids(EX1)
+    for t in report["tests"]:
+        assert set(t) == {"name", "score", "max_score", "feedback"}
+        assert isinstance(t["feedback"], str)
+    assert report["manual"] and all(set(m) == {"name", "max_score"} for m in report["manual"])
+    assert sum(t["max_score"] for t in report["tests"]) == report["max_score"]
+    # PATH is never modified
+    assert hashlib.sha256(reference_copy.read_bytes()).hexdigest() == before
+    assert reference_copy.stat().st_mtime_ns == mtime
+
+
+def test_check_every_solution_full_marks(tmp_path):
+    for assignment in S.ASSIGNMENTS[1:]:
+        path = tmp_path / f"{assignment}.ipynb"
+        nbformat.write(S.build(assignment, "solution"), str(path))
+        report = json.loads(run("check", path, "--json").stdout)
+        assert report["score"] == report["max_score"] > 0, report
+
+
+def test_check_unanswered_exercise_exits_0_with_zero_and_readable_report(tmp_path):
+    path = tmp_path / "exercise.ipynb"
+    nbformat.write(S.released(EX1), str(path))
+    done = run("check", path)
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[0]
+    assert first.startswith(f"{EX1}: 0 / ")
+    assert "FAIL" in done.stdout and "NotImplementedError" in done.stdout
+    assert "instructor" in done.stdout  # the written answer is listed as manual
+
+
+def test_check_feedback_names_the_mistake(tmp_path):
+    path = tmp_path / "wrong.ipynb"
+    wrong = "def compose_derivative(f_prime, g, g_prime):\n    return lambda x: f_prime(g(x))"
+    nbformat.write(S.build(EX1, "solution", {"compose_derivative": wrong}), str(path))
+    report = json.loads(run("check", path, "--json").stdout)
+    failed = {t["name"]: t["feedback"] for t in report["tests"] if t["score"] < t["max_score"]}
+    assert list(failed) == ["test_compose_derivative"]
+    assert "inner derivative" in failed["test_compose_derivative"]
+    assert "HIDDEN" not in json.dumps(report) and "seeded_rng" not in json.dumps(report)
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda d: d / "missing.ipynb", "no such file"),
+        (lambda d: d, "directory"),
+        (lambda d: _write(d / "notes.txt", "just text"), "not a Jupyter notebook"),
+        (
+            lambda d: _write(d / "broken.ipynb", '{"cells": [ {"cell_type": '),
+            "not a Jupyter notebook",
+        ),
+        (lambda d: _write(d / "empty.ipynb", ""), "not a Jupyter notebook"),
+        (lambda d: _unreadable(d / "secret.ipynb"), "cannot read"),
+    ],
+)
+def test_check_bad_file_exits_2_with_one_line(tmp_path, make, words):
+    done = run("check", make(tmp_path), "--json")
+    assert_one_line_error(done, 2)
+    assert words in done.stderr
+    assert done.stdout == ""
+
+
+def test_check_unknown_assignment_exits_2(tmp_path):
+    path = tmp_path / "other.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), str(path))
+    assert_one_line_error(run("check", path), 2)
+    done = run("check", path, "--assignment", "exercise-99-nothing")
+    assert_one_line_error(done, 2)
+    assert "unknown assignment" in done.stderr
+
+
+def test_check_without_bubblewrap_warns_in_one_line_and_still_grades(reference_copy):
+
+    env = dict(os.environ, AUTOGRADER_NO_BWRAP="1")
+    done = run("check", reference_copy, "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["score"] == report["max_score"]
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("warning: bubblewrap"), done.stderr
+    # a class is never graded without the sandbox unless the instructor says so
+    course = reference_copy.parent / "course"
+    folder = course / "submitted" / "alice" / EX1
+    folder.mkdir(parents=True)
+    nbformat.write(S.released(EX1), str(folder / f"{EX1}.ipynb"))
+    refused = run("grade", EX1, "--course", course, env=env)
+    assert_one_line_error(refused)
+    assert "bubblewrap" in refused.stderr
+    allowed = run("grade", EX1, "--course", course, "--allow-unsandboxed", env=env)
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+
+
+def test_check_finds_a_renamed_exercise(tmp_path):
+    path = tmp_path / "Copy of my exercise (1).ipynb"
+    nbformat.write(S.build("exercise-02-gradient-descent", "unanswered"), str(path))
+    report = json.loads(run("check", path, "--json").stdout)
+    assert report["assignment"] == "exercise-02-gradient-descent"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def _unreadable(path: Path) -> Path:
+    """A file that exists but cannot be read (root reads any mode 000 file)."""
+
+    if os.geteuid() == 0:
+        return Path("/proc/self/mem")  # exists; reading it fails with an I/O error
+    path.write_text("{}")
+    path.chmod(0)
+    return path
