@@ -27,7 +27,9 @@ import base64
 import html
 import io
 import itertools
+import struct
 import threading
+import zlib
 from contextlib import ExitStack, contextmanager
 
 import ipywidgets as widgets
@@ -46,6 +48,30 @@ _figure_numbers = itertools.count(1000)
 STATIC_NOTE = "A still of the first frame: open the notebook live (JupyterLab or Binder) to move the controls."
 
 
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def rgb_png(rgb: np.ndarray) -> bytes:
+    """An (h, w, 3) uint8 image as PNG, written quickly for a live frame.
+
+    Rows unfiltered, zlib at level 1: about three times faster than Pillow's PNG
+    writer (which tries a filter per row) and as small on figures, whose large flat
+    areas compress well without a filter.
+    """
+    height, width, _ = rgb.shape
+    rows = np.empty((height, width * 3 + 1), np.uint8)
+    rows[:, 0] = 0  # filter type "None" for every row
+    rows[:, 1:] = rgb.reshape(height, width * 3)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
+        + _chunk(b"IEND", b"")
+    )
+
+
 class CourseCanvas(Canvas):
     """ipympl's canvas widget, made safe for live explorers.
 
@@ -61,7 +87,7 @@ class CourseCanvas(Canvas):
     a frame arriving before the previous one is decoded replaces it, and the
     previous one is never painted. Matplotlib sends *diff* frames (only the changed
     pixels), so a lost frame stayed lost. Here every frame is the whole figure (an
-    RGB PNG with fast compression: about as quick to encode as a diff), so the last
+    RGB PNG written by :func:`rgb_png`: quicker to encode than a diff), so the last
     frame received always shows the current state.
     """
 
@@ -81,11 +107,10 @@ class CourseCanvas(Canvas):
             self._last_buff = pixels.view(np.uint32).squeeze(2).copy()
         self._png_is_old = self._force_full = False
         self.set_image_mode("full")
-        opaque = bool(pixels[..., 3].min() == 255)
+        if pixels[..., 3].min() == 255:  # opaque, as every course figure
+            return rgb_png(pixels[..., :3])
         with io.BytesIO() as png:
-            Image.fromarray(pixels[..., :3] if opaque else pixels).save(
-                png, format="png", compress_level=1
-            )
+            Image.fromarray(pixels).save(png, format="png", compress_level=1)
             return png.getvalue()
 
 

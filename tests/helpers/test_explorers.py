@@ -16,7 +16,7 @@ from PIL import Image
 
 import helpers.widgets
 from helpers.plotting import contrast_ratio
-from helpers.widgets.base import STATIC_NOTE, Explorer
+from helpers.widgets.base import STATIC_NOTE, Explorer, rgb_png
 from helpers.widgets.playground import GradientDescentPlayground
 from helpers.widgets.tangent import TangentExplorer
 
@@ -158,3 +158,11 @@ def test_a_change_from_a_second_thread_waits_for_the_full_draw_in_progress():
     explorer.invalidate()
     explorer.render()
     assert np.array_equal(shown, _pixels(explorer))  # what a full draw of the final state shows
+
+
+def test_the_quick_png_writer_is_exact():
+    rng = np.random.default_rng(0)
+    for shape in ((1, 1, 3), (7, 5, 3), (390, 800, 3)):
+        rgb = rng.integers(0, 256, size=shape, dtype=np.uint8)
+        decoded = np.asarray(Image.open(io.BytesIO(rgb_png(rgb))).convert("RGB"))
+        assert np.array_equal(decoded, rgb)
