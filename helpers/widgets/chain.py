@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import FormatStrFormatter
 
 from helpers.plotting import COLORS
 from helpers.widgets.base import Explorer
@@ -102,6 +103,8 @@ class ChainExplorer(Explorer):
     Keyboard: focus a slider, then use the arrow keys.
     """
 
+    fixed_layout = True  # tick labels keep their width: the layout is computed once
+
     alt_text = (
         "Three graphs side by side: the inner function u = g(x), the outer function "
         "y = f(u) and the composition y = f(g(x)). An orange band marks a small wiggle of x, "
@@ -151,6 +154,7 @@ class ChainExplorer(Explorer):
             self.bands.append((vband, hband))
             ax.set_xlabel(src)
             ax.set_ylabel(dst, rotation=0, labelpad=8)
+            ax.yaxis.set_major_formatter(FormatStrFormatter("%.1f"))  # one width everywhere
 
         self.composition_choice = self.add_control(
             "composition",

@@ -24,7 +24,7 @@ from __future__ import annotations
 import matplotlib
 import numpy as np
 from matplotlib.backend_bases import MouseEvent
-from matplotlib.ticker import FormatStrFormatter, MaxNLocator
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator, NullLocator
 
 from helpers.descent import (
     VERDICTS,
@@ -39,7 +39,8 @@ from helpers.plotting import COLORS, PALETTE, STYLE, TEXT_COLORS, plot_contour
 from helpers.widgets.base import Explorer
 from helpers.widgets.controls import Dropdown, Slider, linear_stops, log_stops
 
-LR_RANGE = (1e-4, 2.0)  # learning-rate slider: round numbers, about 12 a decade
+LR_RANGE = (1e-4, 2.0)  # learning-rate slider: round numbers, about 12 a decade ...
+LR_EXTRA = (0.32, 0.34)  # ... and the two that lesson 5 asks for, either side of 1/3
 MOMENTA = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 MAX_STEPS = 200
 LOSS_FLOOR, LOSS_CEILING = 1e-12, 1e6  # loss-gap axis; the curve rides an edge beyond these
@@ -138,7 +139,7 @@ class GradientDescentPlayground(Explorer):
             "lr",
             Slider(
                 "learning rate",
-                log_stops(*LR_RANGE),
+                sorted({*log_stops(*LR_RANGE), *LR_EXTRA}),
                 fn.lr if lr is None else lr,
                 fmt=".3g",
                 page=12,
@@ -215,6 +216,7 @@ class GradientDescentPlayground(Explorer):
             axis.set_major_formatter(FormatStrFormatter("%.1f"))
         (self.loss_line,) = ax_loss.plot([], [], color=COLORS["loss"])
         ax_loss.set_xlabel("step")
+        ax_loss.yaxis.set_minor_locator(NullLocator())  # minor log ticks: 100+ marks a repaint
         ax_loss.xaxis.set_major_locator(MaxNLocator(5, integer=True))
         ax_stab.set_ylim(0, 2)
         ax_stab.axhline(1.0, color="0.4", linestyle=":", linewidth=1)

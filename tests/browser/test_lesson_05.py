@@ -55,11 +55,11 @@ def test_every_control_of_the_playground(page, playground):
     assert "converged, zig-zagging" in text
     assert lr.get_attribute("aria-valuetext") == "learning rate 0.3"
     pixels, _ = changed_figure(page, area, pixels, PLAYGROUND, name="l05-lr-0.3")
-    press(page, lr, "ArrowRight", 2)  # 0.35, 0.4: beyond 1/3
-    text = wait_for_readout(area, lambda t: "lr = 0.4 ·" in t)
+    press(page, lr, "ArrowRight", 2)  # 0.32, then 0.34: just beyond 1/3
+    text = wait_for_readout(area, lambda t: "lr = 0.34 ·" in t)
     assert "diverged" in text and "OUTSIDE" in text
-    pixels, _ = changed_figure(page, area, pixels, PLAYGROUND, name="l05-lr-0.4")
-    press(page, lr, "PageDown")  # a decade down: 0.04
+    pixels, _ = changed_figure(page, area, pixels, PLAYGROUND, name="l05-lr-0.34")
+    press(page, lr, "PageDown")  # twelve stops down: 0.04
     wait_for_readout(area, lambda t: "lr = 0.04 ·" in t)
     pixels, _ = changed_figure(page, area, pixels, PLAYGROUND)
 

@@ -276,4 +276,5 @@ def test_learning_rate_moves_in_usable_steps(playground):
     stops = playground.lr_slider.stops
     i = stops.index(0.1)
     assert stops[i : i + 6] == (0.1, 0.12, 0.15, 0.2, 0.25, 0.3)  # 0.1 to 0.3 in five presses
+    assert stops[i + 5 : i + 9] == (0.3, 0.32, 0.34, 0.35)  # the lesson's rates around 1/3
     assert playground.lr_slider.page == 12  # Page Up / Down: a decade
