@@ -100,7 +100,10 @@ def press(page, target, key: str, times: int = 1) -> None:
 def browser_figure(area) -> np.ndarray:
     """The pixels on the explorer's canvas in the browser (RGB)."""
     canvas = area.locator(".jupyter-matplotlib-figure canvas").first
-    return _decode(canvas.evaluate("c => c.toDataURL('image/png')"))
+    url = canvas.evaluate("c => c.toDataURL('image/png')")
+    if url == "data:,":  # a canvas of size 0: not set up yet
+        return np.zeros((0, 0, 3), dtype=np.int16)
+    return _decode(url)
 
 
 def same_image(a: np.ndarray, b: np.ndarray) -> bool:
