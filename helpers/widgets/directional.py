@@ -234,7 +234,7 @@ class DirectionalDerivativeExplorer(Explorer):
         norm = float(np.hypot(*g))
         theta = np.deg2rad(angle)
         u = np.array([np.cos(theta), np.sin(theta)])
-        slope = float(g @ u)
+        slope = round(float(g @ u), 12) + 0.0  # + 0.0: no "-0.000" in the readout
         L = self._arrow_length
 
         self.point.set_data([x], [y])

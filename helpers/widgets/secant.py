@@ -54,7 +54,8 @@ class SecantExplorer(Explorer):
         ax.axhline(0, color="0.6", linewidth=0.8)
         ax.set_xlabel("x")
         ax.legend(loc="upper left", fontsize=8)
-        ax.yaxis.set_major_formatter(FormatStrFormatter("%.1f"))  # one width for every function
+        for axis in (ax.xaxis, ax.yaxis):  # one tick-label width for every function
+            axis.set_major_formatter(FormatStrFormatter("%.1f"))
 
         er = self.ax_error
         self.hs = np.logspace(np.log10(H_RANGE[0]), np.log10(H_RANGE[1]), 200)

@@ -65,7 +65,8 @@ class TangentExplorer(Explorer):
         ax.axhline(0, color="0.6", linewidth=0.8)
         ax.legend(loc="upper left")
         ax.set_xlabel("x")
-        ax.yaxis.set_major_formatter(FormatStrFormatter("%.1f"))  # one width for every function
+        for axis in (ax.xaxis, ax.yaxis):  # one tick-label width for every function
+            axis.set_major_formatter(FormatStrFormatter("%.1f"))
         self.function_choice = self.add_control(
             "function",
             Dropdown("function f(x) =", list(self.functions), function, width="240px"),
