@@ -48,6 +48,7 @@ HOOK = """() => {
 # Every explorer's output area (the one holding its readout), with its controls and canvas.
 EXPLORERS = """() => [...document.querySelectorAll('.course-readout')].map(r =>
   r.closest('.jp-OutputArea-output'))"""
+# (.noUi-handle: ipywidgets' own sliders, so that an older checkout can be measured the same way)
 CONTROLS = (
     ".course-slider input[type=range], .widget-slider .noUi-handle, select, "
     "input[type=checkbox], button:not(.jupyter-matplotlib-button)"
