@@ -227,7 +227,7 @@ class TrainingLab(Explorer):
         loss_range = _settle(old[1], _decade_range(losses, quantum=10))
         magnitude = np.abs(params[np.isfinite(params)])
         param_range = _settle(old[2], (0, _decade_range(magnitude, lowest=0)[1]))
-        limits = (x_max, loss_range, param_range, labels)
+        limits = (x_max, loss_range, param_range, labels, self.run.problem.name)  # name: the title
         if limits == self._limits:
             return
         self._limits = limits

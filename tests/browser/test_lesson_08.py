@@ -5,7 +5,6 @@ current figure."""
 
 from tests.browser.explorers import (
     changed_figure,
-    check_figure,
     control,
     first_look,
     open_lesson,
@@ -47,13 +46,15 @@ def test_every_control_of_the_training_lab(page, lab):
         pixels, _ = changed_figure(page, area, pixels, LAB)
         press(page, control(area, name), "Space")
 
-    press(page, control(area, "w.dtype"), "ArrowDown")  # float32
-    wait_for_readout(
-        area, lambda t: "float32" in area.locator(".course-diagnosis").inner_text() or t
-    )
-    press(page, control(area, "problem"), "ArrowDown")
-    text = wait_for_readout(area, lambda t: bool(t))
-    check_figure(page, area, LAB)
+    # lr 0.32, 100 steps, every toggle off again: float64, then float32 ends a little lower
+    wait_for_readout(area, lambda t: t == "healthy · loss 43 → 1.55e-06 after 100 steps")
+    press(page, control(area, "w.dtype"), "ArrowDown")
+    wait_for_readout(area, lambda t: t == "healthy · loss 43 → 1.54e-06 after 100 steps")
+    pixels, _ = changed_figure(page, area, pixels, LAB)
+    press(page, control(area, "problem"), "ArrowDown")  # the shifted bowl starts at loss 21
+    wait_for_readout(area, lambda t: "loss 21 →" in t)
+    pixels, facts = changed_figure(page, area, pixels, LAB, name="l08-problem")
+    assert facts["titles"][1] == "parameters (shifted bowl)"
 
     scenario = control(area, "scenario")
     press(page, scenario, "Home")  # healthy: lr 0.1 on x² + 3y²

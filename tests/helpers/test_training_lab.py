@@ -121,3 +121,10 @@ def test_axis_helpers():
     assert _settle((0, 20), (-5, 10)) == (-5, 10)  # data outside: change
     assert _settle((-30, 300), (0, 5)) == (0, 5)  # far too wide: change
     assert _settle(None, (0, 5)) == (0, 5)
+
+
+def test_the_parameter_panel_names_the_problem_shown(lab):
+    lab.set(problem="shifted bowl")
+    assert lab.param_ax.get_title() == "parameters (shifted bowl)"
+    lab.set(problem="elongated bowl")
+    assert lab.param_ax.get_title() == "parameters (elongated bowl)"
