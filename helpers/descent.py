@@ -172,18 +172,23 @@ def _increasing(values) -> bool:
     return len(values) > 1 and bool(np.all(np.diff(values) > 0))
 
 
-def verdict(run: DescentRun, rel_tol: float = 1e-3, abs_tol: float = 1e-6) -> str:
+def verdict(run: DescentRun, grad_tol: float = 1e-3, loss_tol: float = 1e-6) -> str:
     """Classify a run; the answer is a key of :data:`VERDICTS`. Checked in this order:
 
     * ``diverged``: a non-finite iterate, or the last five steps each longer than
       the one before while the loss rose;
-    * ``converged``: final gradient norm ``<= max(abs_tol, rel_tol * initial norm)``
-      (``"converged, zig-zagging"`` when most of the last ten steps reversed direction);
+    * ``converged``: the final gradient norm is at most ``grad_tol`` (absolute) *and*
+      the loss has stopped falling: the last step lowered it by at most ``loss_tol``
+      times the whole decrease so far (``"converged, zig-zagging"`` when most of the
+      last ten steps reversed direction). A gradient that is merely small compared
+      with where the run started is not enough: in a slow valley such as
+      Rosenbrock's it shrinks a thousandfold while the run is still far from the
+      minimum and the loss still falls;
     * ``diverged``: a final loss above the starting loss;
     * ``escaping``: the last five steps grow while the loss falls, and the last
       step is longer than the first (e.g. sliding off a saddle);
     * ``oscillating``: most of the last ten steps reverse direction;
-    * ``still descending``: anything else.
+    * ``still descending``: anything else - not converged after ``run.num_steps`` steps.
     """
     if not run.finite:
         return "diverged"
@@ -201,7 +206,12 @@ def verdict(run: DescentRun, rel_tol: float = 1e-3, abs_tol: float = 1e-6) -> st
     steps = run.steps[-11:]
     turns = np.einsum("ij,ij->i", steps[:-1], steps[1:]) if len(steps) > 1 else np.zeros(0)
     zigzag = len(turns) >= 2 and np.mean(turns < 0) > 0.5
-    if norms[-1] <= max(abs_tol, rel_tol * norms[0]):
+    settled = (
+        not have_loss
+        or len(losses) < 2
+        or (losses[-2] - losses[-1] <= loss_tol * max(losses[0] - losses[-1], 1e-300))
+    )
+    if norms[-1] <= grad_tol and settled:
         return "converged, zig-zagging" if zigzag else "converged"
     if have_loss and losses[-1] > losses[0] * (1 + 1e-12) + 1e-12:
         return "diverged"
