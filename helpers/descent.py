@@ -15,7 +15,7 @@ What is here:
 * :class:`DescentRun` - the path, losses and gradient norms of one run, and why
   it stopped. :func:`verdict` classifies a run: converged, oscillating,
   diverged, escaping (the loss falls without bound) or still descending.
-* :func:`quadratic_stability` and :func:`contraction_factor` - the stability
+* :func:`quadratic_stability`, :func:`contraction_factor` and :func:`max_stable_lr` - the stability
   analysis of lesson 05: on a quadratic with Hessian eigenvalues ``lam``, each
   step multiplies the error along eigenvector ``i`` by ``1 - lr * lam_i``, so
   the run converges exactly when ``|1 - lr * lam_i| < 1`` for every ``i``, i.e. (when
@@ -274,16 +274,32 @@ def quadratic_stability(hessian) -> Stability:
     return Stability(eigenvalues, 2.0 / high, 2.0 / (low + high), (high - low) / (high + low))
 
 
-def contraction_factor(eigenvalues, lr):
-    """``max_i |1 - lr * lam_i|``: how much one step shrinks the slowest direction.
+def contraction_factor(eigenvalues, lr, momentum: float = 0.0):
+    """How much one step shrinks the slowest direction of a quadratic (lesson 05).
 
+    Without momentum it is ``max_i |1 - lr * lam_i|``. With heavy-ball momentum ``beta``
+    the error along an eigen-direction follows ``e_{k+1} = (1 + beta - lr lam) e_k -
+    beta e_{k-1}``, and the factor is the larger absolute root of ``r^2 - (1 + beta -
+    lr lam) r + beta`` (``sqrt(beta)`` for a complex pair), the worst over the eigenvalues.
     ``< 1`` means the run converges on the quadratic, ``> 1`` that it diverges.
     ``lr`` may be an array (for plotting the factor against the learning rate).
     """
     lams = np.asarray(eigenvalues, dtype=float).reshape(-1, 1)
     lr = np.asarray(lr, dtype=float)
-    factors = np.abs(1.0 - lams * lr.reshape(1, -1)).max(axis=0)
+    a = 1.0 + momentum - lams * lr.reshape(1, -1)
+    disc = a**2 - 4.0 * momentum
+    root = np.sqrt(np.abs(disc))
+    real = np.maximum(np.abs(a + root), np.abs(a - root)) / 2.0
+    radius = np.where(disc >= 0, real, np.sqrt(momentum))  # complex pair: |r| = sqrt(beta)
+    factors = radius.max(axis=0)
     return factors.reshape(lr.shape) if lr.ndim else float(factors[0])
+
+
+def max_stable_lr(eigenvalues, momentum: float = 0.0) -> float:
+    """The stability boundary ``2 (1 + beta) / lam_max`` of gradient descent with momentum
+    ``beta`` on a quadratic (0 when a curvature is <= 0: no learning rate is stable)."""
+    lams = np.asarray(eigenvalues, dtype=float)
+    return 0.0 if lams.min() <= 0 else 2.0 * (1.0 + momentum) / float(lams.max())
 
 
 # ----------------------------------------------------------------------------

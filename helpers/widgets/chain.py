@@ -15,13 +15,10 @@ import numpy as np
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FormatStrFormatter
 
+from helpers.activations import sigmoid, sigmoid_prime
 from helpers.plotting import COLORS
 from helpers.widgets.base import Explorer
 from helpers.widgets.controls import Dropdown, Slider, linear_stops
-
-
-def _sigmoid(u):
-    return 1.0 / (1.0 + np.exp(-u))
 
 
 @dataclass(frozen=True)
@@ -88,8 +85,8 @@ COMPOSITIONS: dict[str, Composition] = {
             r"\sigma(u)",
             lambda x: 4 * x - 2,
             lambda x: 4.0 + 0 * x,
-            _sigmoid,
-            lambda u: _sigmoid(u) * (1 - _sigmoid(u)),
+            sigmoid,
+            sigmoid_prime,
             (-1.5, 2.5),
             "far from x = 0.5 the sigmoid is flat: the wiggle almost vanishes",
         ),

@@ -29,6 +29,8 @@ from matplotlib.ticker import FormatStrFormatter, MaxNLocator, NullLocator
 from helpers.descent import (
     VERDICTS,
     DescentRun,
+    contraction_factor,
+    max_stable_lr,
     quadratic_stability,
     run_gradient_descent,
     verdict,
@@ -46,31 +48,6 @@ MAX_STEPS = 200
 LOSS_FLOOR, LOSS_CEILING = 1e-12, 1e6  # loss-gap axis; the curve rides an edge beyond these
 BOX_FACTOR = 20.0  # a path is drawn until it leaves 20x the plotted box
 GRAD_TOL = 1e-3  # "converged" needs |grad| <= this (and a loss that stopped falling)
-
-
-def momentum_factor(eigenvalues, lr, beta: float = 0.0):
-    """Per-step factor of the slowest direction for heavy-ball momentum on a quadratic.
-
-    ``max_i`` over the eigenvalues of the spectral radius of the iteration
-    ``e_{k+1} = (1 + beta - lr lam_i) e_k - beta e_{k-1}``: the larger absolute root of
-    ``r^2 - (1 + beta - lr lam_i) r + beta``. With ``beta = 0`` it is ``max |1 - lr lam_i|``.
-    ``lr`` may be an array (for plotting against the learning rate).
-    """
-    lams = np.asarray(eigenvalues, dtype=float).reshape(-1, 1)
-    lr = np.asarray(lr, dtype=float)
-    a = 1.0 + beta - lams * lr.reshape(1, -1)
-    disc = a**2 - 4.0 * beta
-    root = np.sqrt(np.abs(disc))
-    real = np.maximum(np.abs(a + root), np.abs(a - root)) / 2.0
-    radius = np.where(disc >= 0, real, np.sqrt(beta))  # complex pair: |r| = sqrt(beta)
-    factors = radius.max(axis=0)
-    return factors.reshape(lr.shape) if lr.ndim else float(factors[0])
-
-
-def momentum_max_lr(eigenvalues, beta: float = 0.0) -> float:
-    """The stability boundary ``2 (1 + beta) / lam_max`` (0 when a curvature is <= 0)."""
-    lams = np.asarray(eigenvalues, dtype=float)
-    return 0.0 if lams.min() <= 0 else 2.0 * (1.0 + beta) / float(lams.max())
 
 
 def _fmt(value: float) -> str:
@@ -285,7 +262,7 @@ class GradientDescentPlayground(Explorer):
             artist.remove()
         self._stab_static = []
         ax = self.ax_stab
-        bounds = [momentum_max_lr(s.eigenvalues, beta) for _, s in self._stabilities]
+        bounds = [max_stable_lr(s.eigenvalues, beta) for _, s in self._stabilities]
         self._stab_xmax = 2.0 * max(bounds) if max(bounds) > 0 else 1.0
         ax.set_xlim(0.0, self._stab_xmax)
         lrs = np.linspace(0.0, self._stab_xmax, 400)
@@ -293,7 +270,7 @@ class GradientDescentPlayground(Explorer):
         label_box = {"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1}
         self._lowest = []  # per minimum: (lowest factor over lr, lr where it is reached)
         for i, ((_point, stab), bound) in enumerate(zip(self._stabilities, bounds)):
-            factor = momentum_factor(stab.eigenvalues, lrs, beta)
+            factor = contraction_factor(stab.eigenvalues, lrs, beta)
             self._stab_static += ax.plot(
                 lrs, np.minimum(factor, 2.5), "-" if i == 0 else "--", color=COLORS["function"]
             )
@@ -301,7 +278,7 @@ class GradientDescentPlayground(Explorer):
                 for lam, style in zip(stab.eigenvalues, ("-.", ":")):
                     self._stab_static += ax.plot(
                         lrs,
-                        np.minimum(momentum_factor([lam], lrs, beta), 2.5),
+                        np.minimum(contraction_factor([lam], lrs, beta), 2.5),
                         style,
                         color=COLORS["reference"],
                         linewidth=1,
@@ -385,7 +362,7 @@ class GradientDescentPlayground(Explorer):
         self.loss_line.set_data(np.arange(len(gap)), gap)
         shown_lr = min(lr, self._stab_xmax)  # beyond the panel: pinned to its right edge
         self.lr_line.set_xdata([shown_lr, shown_lr])
-        factor = momentum_factor(self._stabilities[0][1].eigenvalues, lr, momentum)
+        factor = contraction_factor(self._stabilities[0][1].eigenvalues, lr, momentum)
         self.lr_marker.set_data([shown_lr], [min(factor, 1.97)])
         self.lr_marker.set_marker("o" if lr <= self._stab_xmax else ">")
         return self._readout(fn, lr, momentum, run)
@@ -413,7 +390,7 @@ class GradientDescentPlayground(Explorer):
                     "descent slides away"
                 )
                 continue
-            bound = momentum_max_lr(stab.eigenvalues, beta)
+            bound = max_stable_lr(stab.eigenvalues, beta)
             rule = "2/λmax" if beta == 0 else f"2(1+β)/λmax, β = {beta:g}"
             state = "inside" if lr < bound else "OUTSIDE"
             best_text = (
@@ -425,7 +402,7 @@ class GradientDescentPlayground(Explorer):
             lines.append(
                 f"{where}: stable for lr < {bound:.4g} (= {rule}, λ = {lams}), {best_text}; "
                 f"lr = {lr:.3g} is {state}; one step multiplies the slowest error by "
-                f"{momentum_factor(stab.eigenvalues, lr, beta):.4g}"
+                f"{contraction_factor(stab.eigenvalues, lr, beta):.4g}"
             )
         return "\n".join(lines)
 

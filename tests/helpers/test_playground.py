@@ -4,14 +4,10 @@ import numpy as np
 import pytest
 from matplotlib.backend_bases import MouseEvent
 
-from helpers.descent import contraction_factor, run_gradient_descent, verdict
+from helpers.descent import contraction_factor, max_stable_lr, run_gradient_descent, verdict
 from helpers.functions import FUNCTIONS_2D
 from helpers.widgets.base import Explorer
-from helpers.widgets.playground import (
-    GradientDescentPlayground,
-    momentum_factor,
-    momentum_max_lr,
-)
+from helpers.widgets.playground import GradientDescentPlayground
 
 
 @pytest.fixture
@@ -239,16 +235,17 @@ def test_rosenbrock_converges_only_near_its_minimum():
 def test_momentum_factor_and_stable_range():
     lams = [2.0, 6.0]
     lrs = np.linspace(0.01, 0.6, 60)
-    assert np.allclose(momentum_factor(lams, lrs, 0.0), contraction_factor(lams, lrs))
+    no_momentum = np.abs(1 - np.outer(lams, lrs)).max(axis=0)
+    assert np.allclose(contraction_factor(lams, lrs, 0.0), no_momentum)
     for beta in (0.0, 0.5, 0.9):
-        bound = momentum_max_lr(lams, beta)
+        bound = max_stable_lr(lams, beta)
         assert np.isclose(bound, 2 * (1 + beta) / 6)  # eta * lambda_max < 2 (1 + beta)
         assert (
-            momentum_factor(lams, 0.99 * bound, beta)
+            contraction_factor(lams, 0.99 * bound, beta)
             < 1
-            < momentum_factor(lams, 1.01 * bound, beta)
+            < contraction_factor(lams, 1.01 * bound, beta)
         )
-    assert np.isclose(momentum_factor([2.0], 0.5, 0.64), 0.8)  # complex pair: sqrt(beta)
+    assert np.isclose(contraction_factor([2.0], 0.5, 0.64), 0.8)  # complex pair: sqrt(beta)
 
 
 def test_momentum_factor_is_what_a_run_shows():
@@ -257,7 +254,7 @@ def test_momentum_factor_is_what_a_run_shows():
         run = run_gradient_descent(bowl.grad, (4.0, 3.0), lr, 400, momentum=beta)
         errors = np.linalg.norm(run.path, axis=1)
         rate = (errors[400] / errors[200]) ** (1 / 200)  # per-step shrink, measured
-        assert np.isclose(rate, momentum_factor([2.0, 6.0], lr, beta), rtol=0.02), (lr, beta)
+        assert np.isclose(rate, contraction_factor([2.0, 6.0], lr, beta), rtol=0.02), (lr, beta)
     inside = run_gradient_descent(bowl.grad, (4.0, 3.0), 0.6, 300, momentum=0.9, loss=bowl)
     assert verdict(inside) == "converged, zig-zagging"  # beyond 1/3, inside 2 (1 + 0.9) / 6
     outside = run_gradient_descent(bowl.grad, (4.0, 3.0), 0.65, 200, momentum=0.9, loss=bowl)
