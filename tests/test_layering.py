@@ -36,8 +36,12 @@ AUTOGRADER_LAYERS = [
     ["autograder.preprocessors"],
     # the course's nbgrader configuration
     ["autograder.config"],
+    # call budgets from the reference solution's time; the gradebook's database
+    ["autograder.budgets", "autograder.gradebook"],
     # a course directory, shared by the commands
     ["autograder.course"],
+    # one task per submission, on a Dask cluster or in this process
+    ["autograder.cluster"],
     # one module per command
     ["autograder.commands.common"],
     ["autograder.commands.*"],
