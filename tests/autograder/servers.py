@@ -165,9 +165,14 @@ def postgres() -> Iterator[Postgres]:
 @dataclass
 class DaskCluster:
     address: str
-    scheduler: subprocess.Popen
-    workers: list[subprocess.Popen] = field(default_factory=list)
-    logs: Path | None = None
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    def worker_pids(self) -> dict[str, int]:
+        """{worker address: pid of its process}."""
+        from distributed import Client
+
+        with Client(self.address, timeout=60) as client:
+            return dict(client.run(os.getpid))
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -184,46 +189,24 @@ def _stop(process: subprocess.Popen) -> None:
 
 @contextlib.contextmanager
 def dask_cluster(workers: int = 2) -> Iterator[DaskCluster]:
-    """``dask scheduler`` and ``workers`` x ``dask worker --nthreads 1`` on 127.0.0.1."""
+    """``dask scheduler`` and ``dask worker --nworkers N --nthreads 1`` (the instructor
+    guide's commands) on 127.0.0.1: N worker processes, each restarted by its nanny."""
     dask = str(BIN / "dask")
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    logs = Path(tempfile.mkdtemp(prefix="autograder-dask-"))
-    started: list[subprocess.Popen] = []
-
-    def launch(args: list[str], name: str) -> subprocess.Popen:
-        process = subprocess.Popen(
-            [dask, *args],
-            stdout=subprocess.DEVNULL,
-            stderr=(logs / f"{name}.log").open("wb"),
-            start_new_session=True,  # stopped as a group, never by the terminal's Ctrl-C
-        )
-        started.append(process)
-        return process
-
+    local = ["--host", "127.0.0.1", "--dashboard-address", "127.0.0.1:0"]
+    cluster = DaskCluster(address)
     try:
-        scheduler = launch(
-            ["scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", ":0"],
-            "scheduler",
-        )
-        cluster = DaskCluster(address, scheduler, logs=logs)
-        for index in range(workers):
-            cluster.workers.append(
-                launch(
-                    [
-                        "worker",
-                        address,
-                        "--nthreads",
-                        "1",
-                        "--no-nanny",
-                        "--host",
-                        "127.0.0.1",
-                        "--dashboard-address",
-                        ":0",
-                        "--name",
-                        f"worker-{index}",
-                    ],
-                    f"worker-{index}",
+        for args in (
+            ["scheduler", "--port", str(port), *local],
+            ["worker", address, "--nworkers", str(workers), "--nthreads", "1", *local],
+        ):
+            cluster.processes.append(
+                subprocess.Popen(
+                    [dask, *args],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,  # stopped as a group, never by the terminal's Ctrl-C
                 )
             )
         from distributed import Client
@@ -232,9 +215,8 @@ def dask_cluster(workers: int = 2) -> Iterator[DaskCluster]:
             client.wait_for_workers(workers, timeout=180)
         yield cluster
     finally:
-        for process in reversed(started):
+        for process in reversed(cluster.processes):
             _stop(process)
-        shutil.rmtree(logs, ignore_errors=True)
 
 
 def wait_for(predicate, timeout: float, every: float = 0.2) -> bool:

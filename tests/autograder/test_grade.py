@@ -6,6 +6,7 @@ bad inputs of ``grade`` and ``export``."""
 from __future__ import annotations
 
 import io
+import shutil
 import signal
 import subprocess
 import sys
@@ -43,19 +44,19 @@ def gradient_descent(grad, w0, learning_rate, num_steps, tol=0.0):
         if not np.all(np.isfinite(w)):
             break
     return np.array(path)"""
-SLOW_GRADIENT = """\
+# honest, with plain Python loops instead of NumPy
+LOOPED_GRADIENT = """\
 def mse_gradient(X, y, w):
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float).reshape(-1)
     w = np.asarray(w, dtype=float)
     n, d = X.shape
     grad = np.zeros(d)
-    for _ in range(10):
-        grad = np.zeros(d)
-        for i in range(n):
-            residual = sum(X[i, j] * w[j] for j in range(d)) - y[i]
-            for j in range(d):
-                grad[j] += 2 * X[i, j] * residual / n
+    grad = np.zeros(d)
+    for i in range(n):
+        residual = sum(X[i, j] * w[j] for j in range(d)) - y[i]
+        for j in range(d):
+            grad[j] += 2 * X[i, j] * residual / n
     return grad"""
 
 
@@ -152,6 +153,8 @@ def interrupt_after(course: Path, done: int, total: int, log: Path, *extra: str)
         grading = subprocess.Popen(
             [sys.executable, "-m", "autograder", "grade", EX2, "--course", str(course), *extra],
             cwd=S.ROOT, stdout=subprocess.PIPE, stderr=err, text=True,
+            # as in a terminal (a shell's background job would start it with SIGINT ignored)
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )  # fmt: skip
         assert servers.wait_for(lambda: f"{done}/{total}" in log.read_text(), timeout=300), (
             log.read_text()
@@ -237,19 +240,32 @@ def test_a_late_resubmission_is_regraded_for_one_student(tmp_path):
     assert "graded 1 of 1" in done.stdout and "3 more already graded" in done.stdout
     assert sum(scores(course)[late].values()) == 0
 
+    # the guide's backup of a SQLite gradebook is a consistent copy
+    if shutil.which("sqlite3"):
+        subprocess.run(
+            ["sqlite3", str(course / "gradebook.db"), f".backup {tmp_path / 'backup.db'}"],
+            check=True,
+            timeout=60,
+        )
+        (tmp_path / "copy").mkdir()
+        shutil.copy(tmp_path / "backup.db", tmp_path / "copy" / "gradebook.db")
+        assert scores(tmp_path / "copy") == scores(course)
+
 
 @pytest.mark.grading
 def test_a_runaway_is_cut_by_its_call_budget_and_slow_honest_code_keeps_full_marks(tmp_path):
     submissions = {
         "reference": S.build(EX2, "solution"),
-        "slow-honest": S.build(
-            EX2, "solution", {"gradient_descent": SLOW_DESCENT, "mse_gradient": SLOW_GRADIENT}
-        ),
+        "slow-descent": S.build(EX2, "solution", {"gradient_descent": SLOW_DESCENT}),
+        "looped-gradient": S.build(EX2, "solution", {"mse_gradient": LOOPED_GRADIENT}),
         "runaway": S.build(EX2, "solution", {"gradient_descent": RUNAWAY}),
     }
     results = S.grade_many(EX2, submissions, jobs=2, course=tmp_path / "course")
-    assert results["slow-honest"]["tests"] == results["reference"]["tests"]
-    assert results["slow-honest"]["score"] == results["reference"]["score"] > 0
+    for honest in ("slow-descent", "looped-gradient"):
+        assert results[honest]["tests"] == results["reference"]["tests"], results[honest][
+            "feedback"
+        ]
+        assert results[honest]["score"] == results["reference"]["score"] > 0
     runaway = results["runaway"]
     cut = [t for t, text in runaway["feedback"].items() if "for this call" in text]
     assert {"test_gradient_descent_path", "test_gradient_descent_stopping"} <= set(cut)

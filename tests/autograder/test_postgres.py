@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
 import zipfile
 
 import nbformat
@@ -66,6 +68,21 @@ def test_an_lms_course_in_postgres_through_every_command(pg, tmp_path):
     assert set(rows) == {"doejane", "smithjohn"}
     assert float(rows["smithjohn"][f"{EX1}:test_secant_slope"]) == 0
     assert float(rows["doejane"][EX1]) > float(rows["smithjohn"][EX1]) > 0
+
+    # the guide's backup and restore, into a fresh database: the same grades come back
+    restored = pg.create_database("calc_lms_restored")
+    env = {**os.environ, "PGPASSWORD": pg.password}
+    dump = tmp_path / "calc_lms.dump"
+    subprocess.run(
+        ["pg_dump", "--format=custom", f"--file={dump}", pg.url("calc_lms", password=False)],
+        check=True, env=env, timeout=120,
+    )  # fmt: skip
+    subprocess.run(
+        ["pg_restore", "--clean", "--if-exists", f"--dbname={pg.url('calc_lms_restored', password=False)}", str(dump)],
+        check=True, env=env, timeout=120,
+    )  # fmt: skip
+    again = run("export", "--course", course, "--db", restored)
+    assert again.returncode == 0 and again.stdout == done.stdout
 
     # a wrong password: one line, exit 1, and neither password shown
     bad = url.replace(pg.password, "not-" + pg.password)
