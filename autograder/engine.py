@@ -59,6 +59,10 @@ def preload_for(nb: NotebookNode) -> tuple[str, ...]:
     for name in ("sympy", "torch", "matplotlib.pyplot"):
         if name.split(".")[0] in text:
             mods.append(name)
+    if "torch" in mods:
+        # an optimizer's first step imports torch._dynamo (seconds): once in the zygote,
+        # not once in every submission's session
+        mods.append("torch._dynamo")
     return tuple(mods)
 
 

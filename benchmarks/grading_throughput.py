@@ -129,6 +129,9 @@ def main(argv=None) -> int:
     n = sum(len(k) for k in classes.values())
     labels = ["stock"] + [f"jobs{j}" for j in range(1, cores + 1)] + ["scheduler"]
     times: dict[str, list[float]] = {label: [] for label in labels}
+    per_assignment: dict[str, dict[str, list[float]]] = {
+        label: {a: [] for a in classes} for label in labels
+    }
     reference: dict = {}
     differ: list = []
     with servers.dask_cluster(workers=cores) as dask:
@@ -145,6 +148,7 @@ def main(argv=None) -> int:
                         else:
                             seconds = ours(assignment, course, "--jobs", label[len("jobs") :])
                         total += seconds
+                        per_assignment[label][assignment].append(seconds)
                         graded = scores(course, assignment, klass)
                         if label == "stock" and repeat == 0:
                             reference[assignment] = graded
@@ -180,6 +184,11 @@ def main(argv=None) -> int:
             f"| {names[label]} | {median[label]:.1f} | {60 * n / median[label]:.1f} | "
             f"{median['stock'] / median[label]:.2f}x |"
         )
+    print("\n| assignment | " + " | ".join(names[label] for label in labels) + " |")
+    print("|---" * (len(labels) + 1) + "|")
+    for assignment in classes:
+        cells = [statistics.median(per_assignment[label][assignment]) for label in labels]
+        print(f"| {assignment} (s) | " + " | ".join(f"{c:.1f}" for c in cells) + " |")
     print(
         f"\nscores identical to stock nbgrader, test by test: honest submissions "
         f"{'yes' if not honest_differ else 'NO ' + str(honest_differ[:5])}; runaways "
