@@ -47,6 +47,7 @@ from traitlets.config import Config
 from autograder import budgets, gradebook
 from autograder.config import api_for
 from autograder.course import fail_line
+from autograder.engine import get_sandbox, preload_for
 from autograder.errors import NotCompleted
 from autograder.preprocessors.trusted_execute import engine_seconds
 
@@ -229,13 +230,31 @@ def grade_submission(package: AssignmentPackage, task: SubmissionTask) -> Submis
         return _SCRATCH[key].grade(task)
 
 
+def warm_up(package: AssignmentPackage) -> None:
+    """The Dask task that starts this worker's sandbox (its heavy imports) while another
+    worker times the reference solution."""
+    import nbformat
+
+    notebooks = [
+        data for name, data in sorted(package["source"].items()) if name.endswith(".ipynb")
+    ]
+    if not notebooks:
+        return
+    nb = nbformat.reads(notebooks[0].decode("utf-8"), as_version=4)
+    with _WORKER_LOCK, contextlib.suppress(Exception):  # a real task will report any failure
+        get_sandbox(preload_for(nb), _isolation(package)).start()
+
+
+def _isolation(package: AssignmentPackage) -> bool | None:
+    return {"require": True, "off": False}.get(str(package["engine"].get("sandbox")))
+
+
 def measure_budgets(package: AssignmentPackage) -> budgets.BudgetTable:
     """The Dask task that times the reference solution through this worker's engine."""
     notebooks = {name: data for name, data in package["source"].items() if name.endswith(".ipynb")}
-    isolate = {"require": True, "off": False}.get(str(package["engine"].get("sandbox")))
     cell_seconds = float(package["engine"].get("timeout_cell") or 15)
     with _WORKER_LOCK:
-        return budgets.build_table(notebooks, isolate, cell_seconds)
+        return budgets.build_table(notebooks, _isolation(package), cell_seconds)
 
 
 # ----------------------------------------------------------- client side
@@ -277,11 +296,19 @@ class DaskRunner:
     def __init__(self, client: Any, cluster: Any = None, description: str = ""):
         self.client, self.cluster, self.description = client, cluster, description
         self.pending: list[Any] = []
+        self.warming: list[Any] = []
 
     def call(self, package: AssignmentPackage) -> budgets.BudgetTable:
         future = self.client.submit(
             measure_budgets, package, pure=False, key=f"budgets-{uuid.uuid4().hex}"
         )
+        workers = list(self.client.scheduler_info(n_workers=-1).get("workers", {}))
+        self.warming = [  # (kept referenced: Dask forgets a task nobody holds)
+            self.client.submit(
+                warm_up, package, pure=False, workers=[address], allow_other_workers=False
+            )
+            for address in workers
+        ]
         self.pending = [future]
         table: budgets.BudgetTable = future.result()
         self.pending = []
@@ -317,8 +344,8 @@ class DaskRunner:
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
-            if self.pending:
-                self.client.cancel(self.pending, force=True)
+            if self.pending or self.warming:
+                self.client.cancel(self.pending + self.warming, force=True)
         with contextlib.suppress(Exception):
             self.client.close(timeout=5)
         if self.cluster is not None:
