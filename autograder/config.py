@@ -12,7 +12,9 @@ What differs from stock nbgrader, and why:
 - ``OverwriteCells.add_missing_cells``: a deleted test cell is put back and run
   (with ``DropEmptyGradingMetadata`` so that a duplicated cell cannot crash it);
 - ``GenerateFeedback.preprocessors``: ``ClearHiddenTests`` removes hidden tests
-  from the feedback (stock nbgrader copies them into every student's feedback).
+  from the feedback (stock nbgrader copies them into every student's feedback);
+  ``NameFeedbackLines`` and the template ``autograder/templates/feedback/``
+  name each line of the page's summary and give a lost score's recognised mistake.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def apply(
     timeout_notebook: int | None = None,
 ) -> Config:
     """Put the course's grading settings into an nbgrader ``Config``."""
+    import nbgrader
     from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import (
         AssignLatePenalties,
@@ -91,6 +94,7 @@ def apply(
 
     # (imported here, like nbgrader's: `--help` and the student's `check` start faster)
     from autograder.preprocessors import DropEmptyGradingMetadata, TrustedExecute
+    from autograder.preprocessors.feedback_lines import NameFeedbackLines
 
     c.Autograde.sanitize_preprocessors = [
         ClearOutput,
@@ -110,7 +114,20 @@ def apply(
         CheckCellMetadata,
     ]
     c.OverwriteCells.add_missing_cells = True
-    c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.preprocessors = [
+        GetGrades,
+        NameFeedbackLines,
+        ClearHiddenTests,
+        CSSHTMLHeaderPreprocessor,
+    ]
+    # nbgrader's "feedback" template (its API insists on that name), with the page's
+    # summary drawn by autograder/templates/feedback/course_feedback.html.j2
+    feedback_templates = Path(nbgrader.__file__).parent / "server_extensions/formgrader/templates"
+    c.HTMLExporter.extra_template_basedirs = [
+        str(PACKAGE_DIR / "templates"),
+        str(feedback_templates),  # where GenerateFeedback finds nbgrader's own
+    ]
+    c.HTMLExporter.template_file = "course_feedback.html.j2"
     c.ClearHiddenTests.enforce_metadata = False
     c.TrustedExecute.sandbox = sandbox
     if timeout_cell:

@@ -542,9 +542,9 @@ class NotebookRunner:
         except SandboxUnavailable:
             raise
         except TestFailure as exc:
-            return self._out(
-                captured, _error("TestFailure", str(exc) or "a check in this test failed")
-            )
+            failure = _error("TestFailure", str(exc) or "a check in this test failed")
+            failure.ename = exc.ename  # "TestFailure[<mistake id>]": read by the class report
+            return self._out(captured, failure)
         except StudentError as exc:
             return self._out(captured, _error(exc.raised or "Error", str(exc)))
         except AssertionError as exc:
