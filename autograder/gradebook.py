@@ -51,12 +51,12 @@ def normalise_url(url: str) -> str:
         parsed = make_url(text)
     except (ArgumentError, ValueError):
         raise BadInput(
-            f"--db {masked(url)!r} is not a database URL "
+            f"{masked(url)!r} is not a database URL "
             "(e.g. postgresql://grader@db.example.org/calc101 or sqlite:////path/gradebook.db)"
         ) from None
     if parsed.drivername.startswith("postgresql") and parsed.drivername != "postgresql+psycopg":
         raise BadInput(
-            f"--db {masked(url)}: use postgresql://... (the course talks to PostgreSQL "
+            f"{masked(url)}: use postgresql://... (the course talks to PostgreSQL "
             f"with psycopg 3, not {parsed.drivername.split('+')[-1]})"
         )
     return parsed.render_as_string(hide_password=False)

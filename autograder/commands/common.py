@@ -11,6 +11,7 @@ from typing import TextIO
 from autograder import gradebook
 from autograder.config import course_config
 from autograder.course import write_course_config
+from autograder.errors import BadInput
 
 EXAMPLE = "exercise-01-derivatives"
 
@@ -26,11 +27,20 @@ def add_course_arguments(parser: argparse.ArgumentParser, db: bool = True) -> No
     if db:
         parser.add_argument(
             "--db",
+            type=_database_url,
             metavar="URL",
             help="the gradebook's database, e.g. postgresql://grader@db.example.org/calc101 "
             "(default: the course's nbgrader_config.py, else sqlite:///DIR/gradebook.db); "
             "remembered in the course's nbgrader_config.py for the formgrader",
         )
+
+
+def _database_url(text: str) -> str:
+    """``--db`` as every command receives it: postgresql:// URLs with the psycopg driver."""
+    try:
+        return gradebook.normalise_url(text)
+    except BadInput as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def gradebook_of(course: Path, db_url: str | None = None) -> tuple[str, str]:
