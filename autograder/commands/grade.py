@@ -371,13 +371,10 @@ def _call_budgets(
     if table is None:
         try:
             table = runner.call(package)
-        except ValueError as exc:  # the reference solution fails a test
+        except (ValueError, SandboxError) as exc:  # the reference fails a test; no sandbox
+            # (each submission then says what went wrong: nothing is stopped here)
             print(f"warning: no call budgets for {assignment}: {exc}", file=sys.stderr)
             return {}
-        except SandboxError as exc:
-            raise NotCompleted(
-                f"the sandbox could not start to time the reference: {exc}"
-            ) from None
         budgets.save(course, assignment, table)
     return table["budgets"]
 
