@@ -205,21 +205,25 @@ def main(argv=None) -> int:
         f"\nper-submission overhead (task on its worker minus running the notebook), median of "
         f"{len(pairs)}: {over:.3f} s  (task {task:.3f} s, engine {engine:.3f} s)"
     )
-    rate1 = n / median["jobs1"]  # submissions per second with one worker, startup included
-    best = max(range(1, cores + 1), key=lambda j: n / median[f"jobs{j}"])
-    efficiency = (n / median[f"jobs{best}"]) / (best * rate1)
+    rate1 = n / median["jobs1"]  # submissions per second with one worker, start-up included
+    efficiency = (n / median[f"jobs{cores}"]) / (cores * rate1)
     print(
-        f"\nprojection to 1,000 students (one assignment of this mix): with W workers about "
-        f"1000 / ({60 * rate1:.1f} x W x {efficiency:.2f}) minutes"
+        f"\nprojection to 1,000 students (one assignment of this mix) with W workers: "
+        f"1000 / ({60 * rate1:.1f} submissions/min x W x efficiency) minutes"
     )
-    for workers in (cores, 8, 32, 64):
-        print(f"  {workers:3d} workers: {1000 / (rate1 * workers * efficiency) / 60:5.1f} min")
+    print("| workers | linear scaling (min) | at the efficiency measured here (min) |")
+    print("|---|---|---|")
+    for workers in sorted({cores, 8, 32, 64}):
+        linear = 1000 / (rate1 * workers) / 60
+        print(f"| {workers} | {linear:.1f} | {linear / efficiency:.1f} |")
     print(
-        "assumptions: the class mix above (1 runaway in 40); per-worker rate measured here "
-        "with --jobs 1 (start-up included); workers scale with the efficiency measured at "
-        f"{best} local workers; one core per worker; the client writes each result in one "
-        "short transaction, far below a worker's rate; PostgreSQL rather than SQLite for "
-        "several machines."
+        f"assumptions: the class mix above (1 runaway in {args.students}); one worker's rate "
+        f"as measured with --jobs 1 (start-up included); each worker has a core of its own "
+        f"(the measured efficiency, {efficiency:.2f} with {cores} local workers, is what this "
+        "machine gave with the client, the scheduler and other work sharing its cores); the "
+        "client writes each result in one short transaction, far below a worker's rate; "
+        "PostgreSQL rather than SQLite for several machines; every worker warm (its sandbox "
+        "started), so a few seconds of start-up per worker come on top."
     )
     return 1 if honest_differ else 0
 

@@ -5,6 +5,7 @@ bad inputs of ``grade`` and ``export``."""
 
 from __future__ import annotations
 
+import getpass
 import io
 import shutil
 import signal
@@ -250,6 +251,40 @@ def test_a_late_resubmission_is_regraded_for_one_student(tmp_path):
         (tmp_path / "copy").mkdir()
         shutil.copy(tmp_path / "backup.db", tmp_path / "copy" / "gradebook.db")
         assert scores(tmp_path / "copy") == scores(course)
+
+
+def nbgrader(cwd: Path, *args) -> None:
+    done = subprocess.run(
+        [str(servers.BIN / "nbgrader"), *map(str, args)],
+        cwd=cwd, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.grading
+def test_a_late_resubmission_through_the_exchange_with_the_guides_commands(tmp_path):
+    course, exchange, home = tmp_path / "course", tmp_path / "exchange", tmp_path / "home"
+    home.mkdir()
+    done = run("release", EX2, "--course", course, "--exchange", exchange, "--course-id", "calc101")
+    assert done.returncode == 0, done.stderr
+    student = ["--course", "calc101", f"--Exchange.root={exchange}"]
+    nbgrader(home, "fetch_assignment", EX2, *student)
+    nbgrader(home, "submit", EX2, *student)  # on time, unanswered
+    nbgrader(course, "collect", EX2)
+    assert run("grade", EX2, "--course", course).returncode == 0
+    me = getpass.getuser()
+    assert sum(scores(course)[me].values()) == 0
+    # after the deadline the student answers and submits again
+    time.sleep(1.1)  # (nbgrader's timestamps: the new one must be later)
+    work = home / EX2 / f"{EX2}.ipynb"
+    nbformat.write(S.build(EX2, "solution"), str(work))
+    nbgrader(home, "submit", EX2, *student)
+    # the guide's two lines
+    nbgrader(course, "collect", "--update", "--student", me, EX2)
+    done = run("grade", EX2, "--course", course, "--student", me, "--force")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "graded 1 of 1" in done.stdout
+    assert sum(scores(course)[me].values()) > 0
 
 
 @pytest.mark.grading
