@@ -32,6 +32,7 @@ import os
 import threading
 import time
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -58,6 +59,10 @@ def preload_for(nb: NotebookNode) -> tuple[str, ...]:
     for name in ("sympy", "torch", "matplotlib.pyplot"):
         if name.split(".")[0] in text:
             mods.append(name)
+    if "torch" in mods:
+        # an optimizer's first step imports torch._dynamo (seconds): once in the zygote,
+        # not once in every submission's session
+        mods.append("torch._dynamo")
     return tuple(mods)
 
 
@@ -96,7 +101,13 @@ def close_sandboxes() -> None:
 
 # ------------------------------------------------------------------- limits
 class Limits:
-    """The budgets of one submission: per cell or test, per notebook, memory, output."""
+    """The budgets of one submission: per cell or test, per notebook, memory, output.
+
+    ``call_budgets`` (optional) gives a shorter limit to each call a test makes:
+    ``{test id: {function name: seconds}}``, ``"*"`` standing for any function of that
+    test (see :mod:`autograder.budgets`, which derives them from the reference
+    solution's own time); a call is never given more than ``cell_seconds``.
+    """
 
     def __init__(
         self,
@@ -104,11 +115,22 @@ class Limits:
         notebook_seconds: float = 90.0,
         memory_mb: int = 1024,
         output_chars: int = 10_000,
+        call_budgets: Mapping[str, Mapping[str, float]] | None = None,
     ):
         self.cell_seconds = float(cell_seconds)
         self.notebook_seconds = float(notebook_seconds)
         self.memory_mb = int(memory_mb)
         self.output_chars = int(output_chars)
+        self.call_budgets = {
+            test: {name: float(seconds) for name, seconds in per_test.items()}
+            for test, per_test in (call_budgets or {}).items()
+        }
+
+    def call_seconds(self, test_id: str, function: str) -> float | None:
+        """The budget of one call to ``function`` in test ``test_id``, if it has one."""
+        per_test = self.call_budgets.get(test_id, {})
+        budget = per_test.get(function, per_test.get("*"))
+        return None if budget is None else min(budget, self.cell_seconds)
 
     def session_limits(self) -> dict[str, int]:
         return {
@@ -139,6 +161,7 @@ class Submission:
         self.deadline = self.start_time + limits.notebook_seconds
         self._names: dict[str, wire.NameInfo] | None = None
         self.broken: str | None = None  # set when the grading protocol itself fails
+        self.calls: list[tuple[str, str, float]] = []  # (test id, function, seconds) that returned
 
     # ---- time
     def remaining(self) -> float:
@@ -282,18 +305,31 @@ class Submission:
                 "kwargs": remote.encode_argument(dict(kwargs)),
                 "report_inputs": report_inputs,
             }
-            timeout = min(self.limits.cell_seconds, scope.deadline - time.monotonic())
+            budget = self.limits.call_seconds(scope.test_id, label)
+            timeout = min(
+                self.limits.cell_seconds if budget is None else budget,
+                scope.deadline - time.monotonic(),
+            )
             if timeout <= 0:
                 raise OutOfTime()
+            started = time.monotonic()
             reply = wire.call_reply(self._request(message, timeout))
+            self.calls.append((scope.test_id, label, time.monotonic() - started))
         except wire.WireError as exc:
             if self.session is not None:
                 self.session.kill()
             raise StudentError(f"calling {label} broke the grading protocol ({exc})") from None
         except SessionLost as lost:
             if lost.timed_out:
+                budget = self.limits.call_seconds(scope.test_id, label)
+                call_limit = (
+                    ""
+                    if budget is None or budget >= self.limits.cell_seconds
+                    else f"{budget:.1f} s for this call, many times what the reference "
+                    "solution needs; "
+                )
                 raise StudentError(
-                    f"{label} did not finish in time (limit "
+                    f"{label} did not finish in time ({call_limit}limit "
                     f"{self.limits.cell_seconds:.0f} s per test): is there an "
                     "infinite loop, or a loop that never meets its stopping "
                     "condition?",
@@ -344,9 +380,10 @@ class TestScope:
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, submission: Submission, deadline: float):
+    def __init__(self, submission: Submission, deadline: float, test_id: str = ""):
         self.submission = submission
         self.deadline = deadline
+        self.test_id = test_id  # the test cell's grade id: which call budgets apply
 
     @property
     def generation(self) -> int:
@@ -405,9 +442,11 @@ class NotebookRunner:
         self.sandbox = sandbox
         self.limits = limits
         self.log = log
+        self.calls: list[tuple[str, str, float]] = []  # the last run's calls and their times
 
     def run(self, nb: NotebookNode) -> NotebookNode:
         sub = Submission(self.sandbox, self.limits)
+        self.calls = sub.calls
         trusted: dict[str, Any] = {}
         try:
             for cell in nb.cells:
@@ -474,7 +513,10 @@ class NotebookRunner:
         except SyntaxError as exc:
             return [_error("SyntaxError", f"the test cell could not be read ({exc.msg})")]
         used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-        scope = TestScope(sub, deadline=time.monotonic() + self.limits.cell_seconds)
+        test_id = str(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", ""))
+        scope = TestScope(
+            sub, deadline=time.monotonic() + self.limits.cell_seconds, test_id=test_id
+        )
         captured = io.StringIO()
         try:
             namespace: dict[str, Any] = {"__builtins__": builtins, "__name__": "__main__"}

@@ -37,8 +37,12 @@ AUTOGRADER_LAYERS = [
     ["autograder.preprocessors"],
     # the course's nbgrader configuration
     ["autograder.config"],
+    # call budgets from the reference solution's time; the gradebook's database
+    ["autograder.budgets", "autograder.gradebook"],
     # a course directory, shared by the commands
     ["autograder.course"],
+    # one task per submission, on a Dask cluster or in this process
+    ["autograder.cluster"],
     # the class report: its data, then reading a class, similar code and figures, then
     # the numbers, the page, and building it all
     ["autograder.classreport.model"],

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from autograder import config as cfg
-from autograder.commands.common import EXAMPLE, add_course_arguments
+from autograder.commands.common import EXAMPLE, add_course_arguments, use_gradebook
 from autograder.course import (
     assignment_notebook,
     ensure_in_gradebook,
@@ -47,11 +47,11 @@ Other files are skipped and listed."""
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("assignment", metavar="ASSIGNMENT", help="e.g. " + EXAMPLE)
     parser.add_argument("zip", metavar="ZIP", help="the zip downloaded from the LMS")
-    add_course_arguments(parser, db=False)
+    add_course_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    collect_zip(args.assignment, args.zip, args.course)
+    collect_zip(args.assignment, args.zip, args.course, db_url=args.db)
     return EXIT_OK
 
 
@@ -130,7 +130,11 @@ def _collector_plugin(notebook_name: str) -> type:
 
 
 def collect_zip(
-    assignment: str, zip_path: str | Path, course: str | Path | None, out: TextIO = sys.stdout
+    assignment: str,
+    zip_path: str | Path,
+    course: str | Path | None,
+    out: TextIO = sys.stdout,
+    db_url: str | None = None,
 ) -> list[str]:
     """Import an LMS's zip of submissions into submitted/<student>/<assignment>/."""
     course = require_course(course)
@@ -159,7 +163,8 @@ def collect_zip(
             "assignsubmission_file_name.ipynb, or student/name.ipynb)"
         )
     course.mkdir(parents=True, exist_ok=True)
-    ensure_in_gradebook(assignment, course, None)
+    db_url, _ = use_gradebook(course, db_url, out)
+    ensure_in_gradebook(assignment, course, db_url)
     archive = course / "downloaded" / assignment / "archive"
     if archive.exists():
         shutil.rmtree(archive)
@@ -169,7 +174,7 @@ def collect_zip(
     from nbgrader.apps.zipcollectapp import ZipCollectApp
     from nbgrader.coursedir import CourseDirectory
 
-    config = cfg.course_config(course)
+    config = cfg.course_config(course, db_url)
     notebook_name = assignment_notebook(assignment, course)
     config.ZipCollectApp.collector_plugin = _collector_plugin(notebook_name)
     config.ZipCollectApp.force = True

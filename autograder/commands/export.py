@@ -9,15 +9,17 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from autograder.commands.common import add_course_arguments
-from autograder.course import api, require_course, was_autograded
+from autograder import gradebook
+from autograder.commands.common import add_course_arguments, gradebook_of
+from autograder.course import require_course, was_autograded
 from autograder.errors import EXIT_OK, BadInput
 
 NAME = "export"
 SUMMARY = "write the grades as CSV, a row per student"
 EPILOG = """\
-example:
+examples:
   python -m autograder export --course ~/course --to grades.csv
+  python -m autograder export --course ~/course --db postgresql://grader@db/calc101
 Columns: student_id, then for each assignment its total and one column per graded
 cell (<assignment>:<cell id>, manual grades included). A submission that has not been
 graded is left blank."""
@@ -42,13 +44,18 @@ def export(
     out: TextIO = sys.stdout,
 ) -> str:
     """Grades as CSV: one row per student, a column per assignment and per test."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     course = require_course(course)
-    url = api(course, db_url).coursedir.db_url
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists():
-        raise BadInput(f"no gradebook at {url[len('sqlite:///') :]} (grade something first)")
-    with Gradebook(url, api(course, db_url).coursedir.course_id) as gb:
+    url, course_id = gradebook_of(course, db_url)
+    database = gradebook.sqlite_file(url)
+    if database is not None and not database.exists():
+        raise BadInput(f"no gradebook at {database} (grade something first)")
+    with gradebook.opened(url, course_id) as gb:
+        if not any(gradebook.autograded_students(gb, a.name) for a in gb.assignments):
+            raise BadInput(
+                f"the gradebook {gradebook.masked(url)} holds no grades yet (grade something first)"
+            )
         assignments = sorted(gb.assignments, key=lambda a: a.name)
         columns = ["student_id"]
         per_assignment = []

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from autograder.commands.common import EXAMPLE, add_course_arguments
+from autograder.commands.common import EXAMPLE, add_course_arguments, use_gradebook
 from autograder.course import api, fail_line, require_course
 from autograder.errors import EXIT_OK, BadInput, NotCompleted
 
@@ -68,6 +68,7 @@ def feedback(
             f"no autograded submissions of {assignment} in {course}/autograded/ "
             "(run `python -m autograder grade` first)"
         )
+    db_url, _ = use_gradebook(course, db_url, out)
     nbgrader = api(course, db_url)
     written: list[Path] = []
     for student in graded:
