@@ -60,6 +60,7 @@ release: $(STAMP)
 
 ## Timing benchmarks (not part of the test suite)
 benchmark: $(STAMP)
+	$(PY) -m benchmarks.lesson_runtime --repeats 1
 	$(PY) -m benchmarks.widget_updates
 	$(PY) -m benchmarks.browser_latency
 	$(PY) -m benchmarks.grading_throughput

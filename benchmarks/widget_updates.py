@@ -1,4 +1,4 @@
-"""Median update time of every explorer widget, in the kernel (QUALITY.md: <= 25 ms).
+"""Median update time of every explorer widget, in the kernel (target: <= 25 ms).
 
 A move = the control changes -> the explorer recomputes and repaints -> ipympl
 encodes the frame it would send to the browser (get_diff_image). Each explorer

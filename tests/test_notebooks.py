@@ -13,9 +13,9 @@ from tools.clean_notebooks import clean, notebooks
 ROOT = Path(__file__).resolve().parents[1]
 EXECUTED = notebooks([ROOT / "lessons", ROOT / "solutions"])
 ALL = notebooks([ROOT / "lessons", ROOT / "solutions", ROOT / "exercises"])
-BUDGET_S = (
-    15  # QUALITY.md: each lesson <= 15 s headless; timing is reported, enforced by benchmarks
-)
+# each notebook should run in <= 15 s headless on a quiet machine: the time is printed
+# here and measured by benchmarks.lesson_runtime, never asserted (a busy CI machine is slower)
+BUDGET_S = 15
 
 
 def _id(path: Path) -> str:
