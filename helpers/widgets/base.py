@@ -30,6 +30,8 @@ import itertools
 import struct
 import threading
 import zlib
+from collections import OrderedDict
+from collections.abc import Hashable
 from contextlib import ExitStack, contextmanager
 
 import ipywidgets as widgets
@@ -45,6 +47,9 @@ from PIL import Image
 from helpers.plotting import STYLE
 
 _figure_numbers = itertools.count(1000)
+# memory for the backgrounds an explorer keeps (a frame is ~1 MB, ~4 MB on a high-DPI
+# screen): enough for every scenario of the training lab
+MAX_BACKGROUND_BYTES = 48 * 2**20
 STATIC_NOTE = "A still of the first frame: open the notebook live (JupyterLab or Binder) to move the controls."
 
 
@@ -154,6 +159,15 @@ def readout_html(lines) -> str:
     return f'<div class="course-readout-text" role="status" aria-live="polite">{body}</div>'
 
 
+def _bytes(backgrounds: OrderedDict) -> int:
+    """Memory held by remembered backgrounds (RGBA regions)."""
+    total = 0
+    for region, _painted in backgrounds.values():
+        x0, y0, x1, y1 = region.get_extents()
+        total += 4 * (x1 - x0) * (y1 - y0)
+    return total
+
+
 class Explorer:
     """Controls + a live figure + a numeric readout, updated in place.
 
@@ -185,6 +199,9 @@ class Explorer:
         self._painted: dict = {}  # tracked axes -> the tight box they last painted
         self._background = None
         self._full_draw_needed = True
+        # backgrounds already drawn, by static_key() (and canvas size): going back to one is
+        # a blit, not a full draw (e.g. switching the playground's function back and forth)
+        self._backgrounds: OrderedDict = OrderedDict()
         self._displayed = False
         self.fig.canvas.mpl_connect("draw_event", self._on_full_draw)
 
@@ -307,7 +324,49 @@ class Explorer:
         for ax, slot in self._slots.items():
             if slot is None:
                 self._painted[ax] = ax.get_tightbbox(renderer)
+        self._remember_background()
         self._draw_animated()
+
+    def static_key(self) -> Hashable | None:
+        """What the static content (everything but the animated artists) depends on, e.g.
+        ``(function, momentum)``; ``None`` (the default) keeps no backgrounds.
+
+        An explorer that returns a key must change it whenever its static content
+        changes: a background drawn for a key is reused whenever the key comes back."""
+        return None
+
+    def _background_slot(self) -> Hashable | None:
+        key = self.static_key()
+        if key is None:
+            return None
+        return (key, self.fig.canvas.get_width_height(physical=True))
+
+    def _remember_background(self) -> None:
+        slot = self._background_slot()
+        if slot is None or self._background is None:
+            return
+        self._backgrounds[slot] = (self._background, dict(self._painted))
+        self._backgrounds.move_to_end(slot)
+        while len(self._backgrounds) > 1 and _bytes(self._backgrounds) > MAX_BACKGROUND_BYTES:
+            self._backgrounds.popitem(last=False)  # the least recently shown
+
+    def _recall_background(self) -> bool:
+        """Take the background drawn before for the current static content, if any."""
+        slot = self._background_slot()
+        if slot is None or slot not in self._backgrounds:
+            return False
+        self._background, painted = self._backgrounds[slot]
+        self._painted = dict(painted)
+        for ax in self.fig.axes:
+            # what a full draw does before drawing: apply pending autoscaling (asking for
+            # the limits does) and the aspect (an equal-aspect box shaped by the limits), so
+            # that the moving artists land where that background's full draw put them
+            ax.get_xlim()
+            ax.get_ylim()
+            ax.apply_aspect()
+        self._backgrounds.move_to_end(slot)
+        self._full_draw_needed = False
+        return True
 
     def repaintable(self, *axes, slot=None) -> None:
         """Allow :meth:`repaint` on these axes.
@@ -385,6 +444,7 @@ class Explorer:
             else:
                 ax.draw(renderer)  # Axes.draw leaves out the animated artists
         self._background = canvas.copy_from_bbox(self.fig.bbox)
+        self._remember_background()
 
     def _draw_animated(self) -> None:
         for artist in self._animated:
@@ -401,7 +461,9 @@ class Explorer:
                 # browser asks for a full redraw as soon as it is ready.
                 self._full_draw_needed = True
                 return
-            if self._full_draw_needed or self._background is None:
+            if (self._full_draw_needed and not self._recall_background()) or (
+                self._background is None
+            ):
                 canvas.draw()  # fires draw_event -> caches background, draws animated artists
             else:
                 canvas.restore_region(self._background)

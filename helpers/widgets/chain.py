@@ -170,6 +170,10 @@ class ChainExplorer(Explorer):
     def _x_stops(self, name: str):
         return linear_stops(*self.compositions[name].xlim, 0.05)
 
+    def static_key(self):
+        """The three panels' curves and titles depend on the composition only."""
+        return self._shown
+
     def _show_composition(self, name: str) -> None:
         """Redraw the curves and rescale (only when the composition changes)."""
         c = self.compositions[name]

@@ -204,6 +204,10 @@ class DirectionalDerivativeExplorer(Explorer):
             self._cache[name] = (X, Y, Z, contourpy.contour_generator(X, Y, Z))
         return self._cache[name]
 
+    def static_key(self):
+        """The contour map and its title depend on the function only."""
+        return self._shown
+
     def _show_function(self, name: str) -> None:
         """Redraw the contours (only when the function changes)."""
         fn = self.functions[name]

@@ -211,6 +211,10 @@ class GradientDescentPlayground(Explorer):
             self.lr_marker,
         )
 
+    def static_key(self):
+        """Contours, minima and loss axis (function), stability panel (momentum), step axis."""
+        return (self._shown_function, self._shown_momentum, self._shown_steps)
+
     def _show_function(self, name: str) -> None:
         """Draw what depends on the function only: contours, minima, loss axis."""
         fn = self.functions[name]

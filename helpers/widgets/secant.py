@@ -91,6 +91,10 @@ class SecantExplorer(Explorer):
         self._shown = None
         self._errors_for = None
 
+    def static_key(self):
+        """The curve, its axes and title depend on the function only."""
+        return self._shown
+
     def _show_function(self, name: str) -> None:
         """Redraw the curve and rescale (only when the function changes)."""
         fn = self.functions[name]

@@ -220,6 +220,10 @@ class TrainingLab(Explorer):
             list(self.toggles.values()),
         ]
 
+    def static_key(self):
+        """Axis ranges, ticks, legend and title: all in the limits of :meth:`_set_limits`."""
+        return self._limits
+
     # -- drawing -------------------------------------------------------------
     def _set_limits(self, steps: int, losses, params, labels) -> None:
         x_max = next((n for n in STEP_LADDER if n >= steps), STEP_LADDER[-1])

@@ -17,6 +17,7 @@ from PIL import Image
 import helpers.widgets
 from helpers.plotting import contrast_ratio
 from helpers.widgets.base import STATIC_NOTE, Explorer, rgb_png
+from helpers.widgets.controls import Dropdown
 from helpers.widgets.playground import GradientDescentPlayground
 from helpers.widgets.tangent import TangentExplorer
 
@@ -166,3 +167,47 @@ def test_the_quick_png_writer_is_exact():
         rgb = rng.integers(0, 256, size=shape, dtype=np.uint8)
         decoded = np.asarray(Image.open(io.BytesIO(rgb_png(rgb))).convert("RGB"))
         assert np.array_equal(decoded, rgb)
+
+
+def _drop_downs(explorer) -> list:
+    return [(name, c) for name, c in explorer.controls.items() if isinstance(c, Dropdown)]
+
+
+WITH_CHOICES = [cls for cls in EXPLORERS if _drop_downs(cls())]
+
+
+def test_the_explorers_with_choices():
+    names = {cls.__name__ for cls in WITH_CHOICES}
+    assert names == set(c.__name__ for c in EXPLORERS) - {
+        "BackpropExplorer",
+        "FeatureScalingExplorer",
+    }
+
+
+@pytest.mark.parametrize("cls", WITH_CHOICES, ids=lambda c: c.__name__)
+def test_every_choice_shows_exactly_what_a_full_draw_shows_also_when_chosen_again(cls):
+    """Choices (functions, scenarios) repaint by a full draw or, when the explorer keeps
+    backgrounds (Explorer.static_key), by a background drawn before: both must give the
+    figure a full draw gives for the same controls."""
+    explorer = cls()
+    explorer.widget
+    explorer.fig.set_layout_engine("none")  # the same layout for every draw
+    canvas = explorer.fig.canvas
+    canvas.draw()
+    for name, control in _drop_downs(explorer):
+        options = list(control.options)
+        for option in options + options[::-1]:
+            explorer.set(**{name: option})
+            shown = _pixels(explorer)
+            canvas.draw()
+            assert np.array_equal(shown, _pixels(explorer)), (name, option)
+    if explorer.static_key() is not None:  # the first choice's tour again: all drawn before
+        name, control = _drop_downs(explorer)[0]
+        tour = list(control.options) + list(control.options)[::-1]
+        for option in tour:
+            explorer.set(**{name: option})
+        full_draws = []
+        canvas.mpl_connect("draw_event", full_draws.append)
+        for option in tour:
+            explorer.set(**{name: option})
+        assert full_draws == []

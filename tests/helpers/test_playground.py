@@ -84,10 +84,31 @@ def test_steps_and_momentum_repaint_one_panel_exactly_as_a_full_draw(playground)
         assert len(xs) == steps + 1 and playground.ax_loss.get_xlim() == (0, steps)
         assert f"β = {beta:g}" in playground.ax_stab.get_title()
         repainted = np.asarray(canvas.get_renderer().buffer_rgba()).copy()
-        playground.invalidate()
-        playground.refresh()
+        canvas.draw()
         assert (np.asarray(canvas.get_renderer().buffer_rgba()) == repainted).all(), (steps, beta)
     assert len(full_draws) == 5  # only the comparison draws
+
+
+def test_a_function_shown_before_comes_back_without_a_full_draw_exactly_as_drawn(playground):
+    canvas = playground.fig.canvas
+    playground.fig.set_layout_engine("none")
+    canvas.draw()
+    full_draws = []
+    canvas.mpl_connect("draw_event", full_draws.append)
+    names = ["rosenbrock", "saddle", "elongated bowl"]
+    for name in names:  # each new function (and momentum) pays one full draw...
+        playground.set(function=name)
+    playground.set(momentum=0.5)
+    assert len(full_draws) == 2  # the elongated bowl's background was drawn by the fixture
+    for name in names + names:  # ...coming back to one is a blit of its background
+        playground.set(function=name, momentum=0.0)
+        shown = np.asarray(canvas.get_renderer().buffer_rgba()).copy()
+        assert playground.ax.get_title().startswith(name)
+        draws = len(full_draws)
+        canvas.draw()  # the reference: everything drawn again
+        assert (np.asarray(canvas.get_renderer().buffer_rgba()) == shown).all(), name
+        del full_draws[draws:]
+    assert len(full_draws) == 2
 
 
 def test_click_and_drag_move_the_start(playground):

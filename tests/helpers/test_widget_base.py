@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from helpers.widgets import TangentExplorer
+from helpers.widgets import TangentExplorer, base
 
 
 def test_tangent_explorer_updates_in_place():
@@ -65,3 +65,29 @@ def test_alt_text_on_the_figure_box():
     box = explorer.widget.children[-1]
     assert "course-figure" in box._dom_classes
     assert "tangent" in box.children[1].value and "Figure:" in box.children[1].value
+
+
+def _pixels(explorer):
+    return np.asarray(explorer.fig.canvas.get_renderer().buffer_rgba()).copy()
+
+
+def test_a_background_drawn_before_is_reused_only_for_the_same_content_and_size(monkeypatch):
+    monkeypatch.setattr(base, "MAX_BACKGROUND_BYTES", 2.5 * 4 * 600 * 340)  # two frames
+    explorer = TangentExplorer(function="x^2", x=1.0)
+    explorer.widget
+    canvas = explorer.fig.canvas
+    canvas.draw()
+    full_draws = []
+    canvas.mpl_connect("draw_event", full_draws.append)
+    explorer.function_choice.value = "x^3"
+    explorer.set(function="x^2", x=1.0)  # drawn before: a blit of its background
+    assert len(full_draws) == 1
+    blitted = _pixels(explorer)
+    canvas.draw()
+    assert (_pixels(explorer) == blitted).all()  # exactly what a full draw shows
+    explorer.function_choice.value = "sin x"  # a third background: x^3's is dropped (oldest)
+    explorer.function_choice.value = "x^3"
+    assert len(full_draws) == 4
+    explorer.fig.set_size_inches(7, 4)  # another size: nothing drawn before fits
+    explorer.function_choice.value = "sin x"
+    assert len(full_draws) == 5
