@@ -133,6 +133,31 @@ def open_notebook(page, lab: Lab, path: str, timeout: float = 60_000) -> None:
     wait_kernel_idle(page, timeout)
 
 
+def run_all_in_notebook_7(
+    page, lab: Lab, path: str, errors_allowed: bool = False, timeout: float = 120_000
+) -> None:
+    """Open ``path`` in the Notebook 7 interface, Run All from its menu, wait until every
+    code cell has run (``errors_allowed``: until nothing runs any more, as an exercise's
+    unsolved cells stop Run All) and the kernel is idle."""
+    page.goto(f"{lab.url}/notebooks/{path}?token={lab.token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    page.locator(".lm-MenuBar-item", has_text="Run").click()
+    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+    page.wait_for_function(
+        """(errorsAllowed) => {
+        const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+        const ran = prompts.map(p => /\\[\\d+\\]/.test(p.textContent));
+        return prompts.length > 0 && (errorsAllowed
+            ? ran.some(Boolean) && !prompts.some(p => p.textContent.includes('*'))
+            : ran.every(Boolean));
+    }""",
+        arg=errors_allowed,
+        timeout=timeout,
+    )
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+
+
 def _notebook_state_js() -> str:
     return """() => {
         const app = window.jupyterapp;

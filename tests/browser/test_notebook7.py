@@ -12,25 +12,14 @@ from tests.browser.explorers import (
     press,
     wait_for_readout,
 )
+from tests.browser.lab import run_all_in_notebook_7
 
 TANGENT = "helpers.widgets.tangent:TangentExplorer"
 SECANT = "helpers.widgets.secant:SecantExplorer"
 
 
 def test_lesson_1_explorers_in_notebook_7(page, lab):
-    page.goto(f"{lab.url}/notebooks/lessons/01-secant-to-tangent.ipynb?token={lab.token}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-    page.locator(".lm-MenuBar-item", has_text="Run").click()
-    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
-    page.wait_for_function(
-        """() => {
-        const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-        return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-    }""",
-        timeout=120_000,
-    )
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    run_all_in_notebook_7(page, lab, "lessons/01-secant-to-tangent.ipynb")
     assert (
         page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count()
         == 0

@@ -14,6 +14,7 @@ import yaml
 
 from tests.site.leaks import find_leaks, secrets
 from tools.site import ROOT, SITE, Course, course, toc_files
+from tools.site.prepare import link_sections_by_block
 from tools.site.render import build
 
 EXAMPLE = Course("https://github.com/owner/name", "main", "https://mybinder.org", "https://x.io/")
@@ -179,18 +180,38 @@ def test_renderer_resolves_links_and_shows_widgets_statically(tmp_path):
     ]
 
 
+def test_staging_links_sections_by_the_cell_id_myst_knows(tmp_path):
+    """The glossary links a section as ``#cell-id=<id>`` (what JupyterLab resolves);
+    the staged copy says ``#<id>``, the identifier MyST gives that cell's block."""
+    path = tmp_path / "99-glossary.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(
+            "**secant** — see [lesson 1](01-secant.ipynb#cell-id=c0ffee) and [here](#cell-id=beef)"
+        ),
+        nbformat.v4.new_code_cell('print("#cell-id=kept in code")'),
+    ]
+    nbformat.write(nb, path)
+    link_sections_by_block(path)
+    staged = nbformat.read(path, as_version=4)
+    assert staged.cells[0].source == (
+        "**secant** — see [lesson 1](01-secant.ipynb#c0ffee) and [here](#beef)"
+    )
+    assert staged.cells[1].source == 'print("#cell-id=kept in code")'
+
+
 def test_a_cell_id_fragment_lands_on_the_first_heading_of_that_cell(tmp_path):
-    """The glossary and the feedback link a section as ``#cell-id=<id>`` (what
-    JupyterLab resolves); MyST keeps the cell id as the block's identifier."""
+    """A staged link to a section names the cell (``#<cell id>``); MyST keeps the cell id
+    as the block's identifier."""
     folder = write_site(tmp_path / "site")
     lesson = json.loads((folder / "content" / "lesson.json").read_text())
     section = lesson["mdast"]["children"].pop(0)
     lesson["mdast"]["children"].insert(
-        0, {"type": "block", "identifier": "c0ffee", "children": [section]}
+        0, {"type": "block", "identifier": "c0ffee", "html_id": "c0ffee", "children": [section]}
     )
     (folder / "content" / "lesson.json").write_text(json.dumps(lesson))
     index = json.loads((folder / "content" / "index.json").read_text())
-    index["mdast"]["children"][0]["children"][0]["urlSource"] = "01-lesson.ipynb#cell-id=c0ffee"
+    index["mdast"]["children"][0]["children"][0]["urlSource"] = "01-lesson.ipynb#c0ffee"
     (folder / "content" / "index.json").write_text(json.dumps(index))
     site = build(folder, tmp_path / "html", EXAMPLE)
     assert site.problems == []

@@ -24,6 +24,7 @@ from nbclient.exceptions import CellExecutionError
 from tools.clean_notebooks import notebooks
 from tools.site import PUBLISHED, ROOT, SITE
 
+CELL_ID_FRAGMENT = "#cell-id="
 CELL_TIMEOUT_S = 300  # a hang guard, far above any lesson's cells on a quiet machine
 
 
@@ -51,6 +52,20 @@ def execute(path: Path, progress_file: Path) -> float:
     return time.perf_counter() - start
 
 
+def link_sections_by_block(path: Path) -> None:
+    """Rewrite links to a section, ``lesson.ipynb#cell-id=<id>`` (what JupyterLab opens),
+    as ``lesson.ipynb#<id>``: MyST knows each cell as a block with the cell's id, so it
+    resolves these links itself."""
+    nb = nbformat.read(path, as_version=4)
+    changed = False
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and CELL_ID_FRAGMENT in cell.source:
+            cell.source = cell.source.replace(CELL_ID_FRAGMENT, "#")
+            changed = True
+    if changed:
+        nbformat.write(nb, path)
+
+
 def stage(root: Path = ROOT, site: Path = SITE) -> list[Path]:
     """Copy the published folders from ``root`` into ``site`` and execute the lessons."""
     for folder in PUBLISHED:
@@ -58,6 +73,8 @@ def stage(root: Path = ROOT, site: Path = SITE) -> list[Path]:
         shutil.copytree(
             root / folder, site / folder, ignore=shutil.ignore_patterns(".*", "__pycache__")
         )
+    for path in notebooks([site / folder for folder in PUBLISHED]):
+        link_sections_by_block(path)
     lessons = notebooks([site / "lessons"])
     with tempfile.TemporaryDirectory(prefix="site-progress-") as scratch:
         for index, path in enumerate(lessons, 1):

@@ -106,14 +106,15 @@ class Site:
                         page.anchors.setdefault(name, node["html_id"])
             elif node.get("html_id") and node["type"] != "crossReference":
                 page.anchors.setdefault(node["html_id"], node["html_id"])
-        # the course links to a section as "#cell-id=<id>" of the notebook cell holding
-        # its heading (what JupyterLab resolves); MyST keeps the cell id as the block's
-        # identifier: here the fragment names that cell's first heading
+        # a link to a section names the notebook cell holding its heading (staged as
+        # "#<cell id>", see prepare.link_sections_by_block); MyST keeps the cell id as the
+        # block's identifier: here the fragment names that cell's first heading
         for block in page.mdast.get("children", []):
             if block.get("type") == "block" and block.get("identifier"):
                 heading = next((n for n in walk(block) if n["type"] == "heading"), None)
                 if heading is not None and heading.get("html_id"):
-                    page.anchors.setdefault(f"cell-id={block['identifier']}", heading["html_id"])
+                    # (over the block's own html_id: the page has no element for a block)
+                    page.anchors[block["identifier"]] = heading["html_id"]
         return page
 
     def link_to(self, page: Page, target: Page, fragment: str = "") -> str:
