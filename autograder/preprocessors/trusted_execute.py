@@ -6,9 +6,9 @@ from typing import Any
 
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Integer, Unicode
+from traitlets import Integer, List, Unicode
 
-from autograder.engine import Limits, NotebookRunner, get_sandbox, preload_for
+from autograder.engine import FORBIDDEN_PACKAGES, Limits, NotebookRunner, get_sandbox, preload_for
 
 
 class TrustedExecute(NbGraderPreprocessor):
@@ -25,6 +25,14 @@ class TrustedExecute(NbGraderPreprocessor):
     timeout_notebook = Integer(90, help="Seconds the whole notebook may take").tag(config=True)
     memory_mb = Integer(1024, help="Memory a submission may allocate, in MB").tag(config=True)
     output_chars = Integer(10_000, help="Characters of output kept per cell").tag(config=True)
+    grader_memory_mb = Integer(
+        2048, help="Memory the grader may use to check one test's answers, in MB"
+    ).tag(config=True)
+    forbidden_packages = List(
+        Unicode(),
+        list(FORBIDDEN_PACKAGES),
+        help="Packages a graded function may not call (the course's own implementations)",
+    ).tag(config=True)
     sandbox = Unicode(
         "auto",
         help="'require' (bubblewrap or fail), 'auto' (bubblewrap when "
@@ -36,6 +44,12 @@ class TrustedExecute(NbGraderPreprocessor):
     ) -> tuple[NotebookNode, dict[str, Any]]:
         isolate = {"require": True, "off": False}.get(self.sandbox)
         sandbox = get_sandbox(preload_for(nb), isolate)
-        limits = Limits(self.timeout_cell, self.timeout_notebook, self.memory_mb, self.output_chars)
-        NotebookRunner(sandbox, limits, self.log).run(nb)
+        limits = Limits(
+            self.timeout_cell,
+            self.timeout_notebook,
+            self.memory_mb,
+            self.output_chars,
+            self.grader_memory_mb,
+        )
+        NotebookRunner(sandbox, limits, self.log, self.forbidden_packages).run(nb)
         return nb, resources

@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
+import inspect
 import io
 import linecache
 import re
@@ -31,6 +32,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.sources import not_own_code
+from autograder.testing import modules_used
 from tests.exercises.cases import ASSIGNMENTS, CASES, SPEC_ALTERNATIVES, SPEC_MISTAKES, Case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,12 +99,30 @@ def unanswered(nb):
     return nb
 
 
+def own_code_failure(source: str, namespace: dict) -> str | None:
+    """The trusted grader's rule, checked before a test cell runs: every function of the
+    notebook the test uses is the student's own code, not a call into the course's
+    ``helpers`` (directly, under another name, or through the notebook's functions)."""
+    for name in sorted(free_names(source)):
+        value = namespace.get(name)
+        if not callable(value):
+            continue
+        if inspect.isfunction(value) and value.__module__ == namespace["__name__"]:
+            used = modules_used(value)
+        else:
+            used = {str(getattr(value, "__module__", "")).split(".")[0]}
+        if "helpers" in used:
+            return f"TestFailure: {not_own_code(name, 'helpers')}"
+    return None
+
+
 def run_cells(nb, replace: dict | None = None) -> dict:
     """Run the code cells in one namespace; return {test grade_id: None or message}.
 
     ``replace`` maps a solution cell's grade_id to the code that stands in it. Errors in
     non-test cells are kept going past, like nbgrader's autograding does. Each cell's
     source goes into ``linecache`` so that ``inspect.getsource`` works as in IPython.
+    Before a test cell runs, :func:`own_code_failure` applies the grader's own-code rule.
     """
     replace = dict(replace or {})
     namespace = {"__name__": "__exercise__"}
@@ -114,6 +135,9 @@ def run_cells(nb, replace: dict | None = None) -> dict:
         source = replace.pop(grade_id, cell.source)
         filename = f"<exercise-cell-{index}-{grade_id}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        if meta.get("grade") and (failure := own_code_failure(source, namespace)):
+            results[grade_id] = failure
+            continue
         try:
             with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
                 exec(compile(source, filename, "exec"), namespace)
