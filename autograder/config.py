@@ -12,7 +12,12 @@ What differs from stock nbgrader, and why:
 - ``OverwriteCells.add_missing_cells``: a deleted test cell is put back and run
   (with ``DropEmptyGradingMetadata`` so that a duplicated cell cannot crash it);
 - ``GenerateFeedback.preprocessors``: ``ClearHiddenTests`` removes hidden tests
-  from the feedback (stock nbgrader copies them into every student's feedback).
+  from the feedback (stock nbgrader copies them into every student's feedback), and
+  ``HideOutputsAfterHiddenTests`` the outputs of the student's cells that ran after a
+  hidden test (they could print what it passed to the student's functions);
+- ``HTMLExporter``: markdown is rendered by :func:`autograder.sanitize.safe_markdown2html`
+  (student-written HTML cleaned) and raw cells are left out, in the feedback pages and
+  in the formgrader.
 """
 
 from __future__ import annotations
@@ -90,7 +95,11 @@ def apply(
     )
 
     # (imported here, like nbgrader's: `--help` and the student's `check` start faster)
-    from autograder.preprocessors import DropEmptyGradingMetadata, TrustedExecute
+    from autograder.preprocessors import (
+        DropEmptyGradingMetadata,
+        HideOutputsAfterHiddenTests,
+        TrustedExecute,
+    )
 
     c.Autograde.sanitize_preprocessors = [
         ClearOutput,
@@ -110,8 +119,17 @@ def apply(
         CheckCellMetadata,
     ]
     c.OverwriteCells.add_missing_cells = True
-    c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.preprocessors = [
+        GetGrades,
+        HideOutputsAfterHiddenTests,
+        ClearHiddenTests,
+        CSSHTMLHeaderPreprocessor,
+    ]
     c.ClearHiddenTests.enforce_metadata = False
+    # what a student wrote is cleaned wherever nbconvert renders it for someone else (the
+    # feedback pages, the formgrader's views); raw cells are left out of those pages
+    c.HTMLExporter.filters = {"markdown2html": "autograder.sanitize.safe_markdown2html"}
+    c.HTMLExporter.exclude_raw = True
     c.TrustedExecute.sandbox = sandbox
     if timeout_cell:
         c.TrustedExecute.timeout_cell = int(timeout_cell)

@@ -41,6 +41,7 @@ import importlib
 import io
 import json
 import os
+import re
 import resource
 import select
 import signal
@@ -72,6 +73,8 @@ MAX_RESTARTS = 8
 FORBIDDEN_PACKAGES = ("helpers",)
 # seconds a test's process gets beyond the test's own budget to report a timeout itself
 GRACE_SECONDS = 3.0
+TEST_CELL = "<test cell>"
+MESSAGE_CHARS = 4000
 
 
 def is_test_cell(cell: NotebookNode) -> bool:
@@ -201,6 +204,8 @@ def run_bounded(
     pid = os.fork()
     if pid == 0:  # the child: never returns
         try:
+            # (Ctrl-C is the grader's to handle: it stops this child on its way out)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             os.close(read_end)
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             data = json.dumps(work()).encode()
@@ -232,10 +237,10 @@ def run_bounded(
                 break
             chunks.append(chunk)
     finally:
+        # whatever happened (an answer, a timeout, an interrupt), the child goes now
         os.close(read_end)
-        if timed_out or size > RESULT_BYTES:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
     if timed_out:
         raise BudgetExceeded(timed_out=True)
@@ -447,7 +452,9 @@ class Submission:
                     "Timeout",
                 ) from None
             raise StudentError(
-                f"calling {label} stopped it: {lost.reason}", "ProcessLost"
+                f"calling {label} stopped it: {lost.reason}",
+                "ProcessLost",
+                f"calling {label} stopped it: {_without_status(lost.reason)}",
             ) from None
         except OutOfTime:
             raise StudentError(
@@ -458,10 +465,16 @@ class Submission:
             if reply.get("internal"):
                 raise StudentError(f"could not call {label}: {reply.get('error', '')[:300]}")
             trace = reply.get("trace", "")[:2000]
+            raised = reply.get("raised", "")[:100]
             text = f"{label} raised {reply.get('error', '')[:1000]}"
+            hidden = (
+                f"{label} raised {raised or 'an exception'} (its message is not shown: in a "
+                "hidden test it could reveal the test's inputs)"
+            )
             if trace:
                 text += "\n" + trace
-            raise StudentError(text, reply.get("raised", "")[:100])
+                hidden += "\n" + trace
+            raise StudentError(text, raised, hidden)
         try:
             result = scope.decode(reply.get("result"), origin=label)
             if report_inputs:
@@ -479,6 +492,31 @@ class Submission:
                 f"{label} returned something the grader cannot read ({exc})"
             ) from None
         return result, None
+
+
+def _without_status(reason: str) -> str:
+    """A process's end without the exit status the student's code chose."""
+    return re.sub(r" \(status [^)]*\)", "", reason)
+
+
+def hidden_lines(source: str) -> range:
+    """The lines of a test cell between nbgrader's hidden-test markers (1-based)."""
+    lines = source.splitlines()
+    begin = [i for i, line in enumerate(lines, 1) if "### BEGIN HIDDEN TESTS" in line]
+    end = [i for i, line in enumerate(lines, 1) if "### END HIDDEN TESTS" in line]
+    if not begin:
+        return range(0)
+    return range(begin[0], end[-1] if end else len(lines) + 1)
+
+
+def _test_cell_line(trace: Any) -> int | None:
+    """The line of the test cell that was running when an exception was raised."""
+    line = None
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == TEST_CELL:
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
 
 
 class TestScope:
@@ -525,6 +563,8 @@ def _stream(name: str, text: str) -> NotebookNode:
 
 
 def _error(ename: str, message: str) -> NotebookNode:
+    if len(message) > MESSAGE_CHARS:  # (a message may quote an answer of any size)
+        message = message[:MESSAGE_CHARS] + " ... (message cut)"
     return NotebookNode(
         output_type="error",
         ename=ename,
@@ -648,8 +688,9 @@ class NotebookRunner:
             ]
         deadline = time.monotonic() + budget
         try:
+            hidden = hidden_lines(cell.source)
             answer = run_bounded(
-                lambda: self._test_in_child(sub, tree, deadline),
+                lambda: self._test_in_child(sub, tree, deadline, hidden),
                 budget + GRACE_SECONDS,
                 self.limits.grader_memory_mb * 1024 * 1024,
             )
@@ -675,10 +716,12 @@ class NotebookRunner:
             sub.kill_session()
         return [NotebookNode(output) for output in answer.get("outputs", [])]
 
-    def _test_in_child(self, sub: Submission, tree: ast.Module, deadline: float) -> dict[str, Any]:
+    def _test_in_child(
+        self, sub: Submission, tree: ast.Module, deadline: float, hidden: range
+    ) -> dict[str, Any]:
         """Run the test (in the bounded child process); outputs as JSON-able dicts."""
         sub.may_restart = False
-        outputs = [dict(o) for o in self._run_test_code(sub, tree, deadline)]
+        outputs = [dict(o) for o in self._run_test_code(sub, tree, deadline, hidden)]
         for output in outputs:
             if "traceback" in output:
                 output["traceback"] = list(output["traceback"])
@@ -686,7 +729,7 @@ class NotebookRunner:
         return {"outputs": outputs, "session_lost": lost, "broken": sub.broken}
 
     def _run_test_code(
-        self, sub: Submission, tree: ast.Module, deadline: float
+        self, sub: Submission, tree: ast.Module, deadline: float, hidden: range
     ) -> list[NotebookNode]:
         used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
         scope = TestScope(sub, deadline=deadline)
@@ -702,7 +745,7 @@ class NotebookRunner:
                 np.errstate(all="ignore"),
             ):
                 warnings.simplefilter("ignore")
-                exec(compile(tree, "<test cell>", "exec"), namespace)
+                exec(compile(tree, TEST_CELL, "exec"), namespace)
         except SandboxUnavailable:
             raise
         except TestFailure as exc:
@@ -710,7 +753,9 @@ class NotebookRunner:
                 captured, _error("TestFailure", str(exc) or "a check in this test failed")
             )
         except StudentError as exc:
-            return self._out(captured, _error(exc.raised or "Error", str(exc)))
+            in_hidden = _test_cell_line(exc.__traceback__) in hidden
+            message = exc.in_hidden_test if in_hidden else str(exc)
+            return self._out(captured, _error(exc.raised or "Error", message))
         except AssertionError as exc:
             return self._out(
                 captured, _error("AssertionError", str(exc) or "a check in this test failed")

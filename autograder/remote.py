@@ -51,11 +51,17 @@ TRUSTED_MODULES = {
 
 
 class StudentError(Exception):
-    """The student's function raised, ran too long, or killed its process."""
+    """The student's function raised, ran too long, or killed its process.
 
-    def __init__(self, message: str, raised: str | None = None):
+    ``in_hidden_test`` is the message shown when it happened in a hidden test: without
+    what the student's code chose to say (an exception's text, an exit status), which
+    could carry the hidden test's inputs out to the student.
+    """
+
+    def __init__(self, message: str, raised: str | None = None, in_hidden_test: str | None = None):
         super().__init__(message)
         self.raised = raised
+        self.in_hidden_test = in_hidden_test if in_hidden_test is not None else message
 
 
 class Opaque:

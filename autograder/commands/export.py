@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from autograder.commands.common import add_course_arguments
-from autograder.course import api, require_course, was_autograded
+from autograder.course import LMS_IDS_FILE, api, require_course, was_autograded
 from autograder.errors import EXIT_OK, BadInput
 
 NAME = "export"
@@ -18,9 +18,11 @@ SUMMARY = "write the grades as CSV, a row per student"
 EPILOG = """\
 example:
   python -m autograder export --course ~/course --to grades.csv
-Columns: student_id, then for each assignment its total and one column per graded
-cell (<assignment>:<cell id>, manual grades included). A submission that has not been
-graded is left blank."""
+Columns: student_id, lms_id (the LMS's own id, when the submissions came from an LMS
+zip), then for each assignment its total, <assignment>:lms_id when that assignment
+was imported from an LMS zip (Moodle numbers participants per assignment), and one
+column per graded cell (<assignment>:<cell id>, manual grades included). A submission
+that has not been graded is left blank."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,9 +50,10 @@ def export(
     url = api(course, db_url).coursedir.db_url
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists():
         raise BadInput(f"no gradebook at {url[len('sqlite:///') :]} (grade something first)")
+    lms_ids = _lms_ids(course)
     with Gradebook(url, api(course, db_url).coursedir.course_id) as gb:
         assignments = sorted(gb.assignments, key=lambda a: a.name)
-        columns = ["student_id"]
+        columns = ["student_id", "lms_id"]
         per_assignment = []
         for a in assignments:
             cells = []
@@ -59,11 +62,15 @@ def export(
                     cells.append((nb.name, gc.name))
             per_assignment.append((a.name, cells))
             columns.append(a.name)
+            if a.name in lms_ids:
+                columns.append(f"{a.name}:lms_id")
             columns += [f"{a.name}:{cell}" for _, cell in cells]
         rows = []
         for student in sorted(gb.students, key=lambda s: s.id):
-            row = {"student_id": student.id}
+            row = {"student_id": student.id, "lms_id": student.lms_user_id or ""}
             for name, cells in per_assignment:
+                if student.id in lms_ids.get(name, {}):
+                    row[f"{name}:lms_id"] = lms_ids[name][student.id]
                 try:
                     sub = gb.find_submission(name, student.id)
                 except MissingEntry:
@@ -89,6 +96,20 @@ def export(
     else:
         out.write(text)
     return text
+
+
+def _lms_ids(course: Path) -> dict[str, dict[str, str]]:
+    """{assignment: {student id: the LMS's id}} recorded by collect-zip."""
+    path = course / LMS_IDS_FILE
+    found: dict[str, dict[str, str]] = {}
+    if path.is_file():
+        with path.open(newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row.get("assignment") and row.get("student_id"):
+                    found.setdefault(row["assignment"], {})[row["student_id"]] = row.get(
+                        "lms_id", ""
+                    )
+    return found
 
 
 def _number(value: float | None) -> str:
