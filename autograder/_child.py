@@ -344,6 +344,7 @@ class Session:
                 "error": _one_line(exc),
                 "raised": type(exc).__name__[:100],
                 "trace": _student_trace(exc),
+                "raised_by_test": _raised_by_test(exc),
             }
         # what the function printed while a test called it stays here: it may show the
         # test's inputs, which are not the student's to see
@@ -362,6 +363,16 @@ def _one_line(exc: BaseException) -> str:
     except BaseException:
         text = type(exc).__name__
     return text[-2000:]
+
+
+def _raised_by_test(exc: BaseException) -> bool:
+    """Whether the exception came from a function the test passed in (``portable``): its
+    message is then the instructor's, e.g. "call f on a tensor that requires grad"."""
+    try:
+        frames = traceback.extract_tb(exc.__traceback__)
+        return bool(frames) and frames[-1].filename == "<portable>"
+    except BaseException:
+        return False
 
 
 def _student_trace(exc: BaseException) -> str:

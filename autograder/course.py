@@ -155,6 +155,13 @@ def ensure_course_config(course: Path, out: TextIO = sys.stdout) -> None:
     print(f"{path}: the course's grading settings added at its end", file=out)
 
 
+def reraise_interrupt(result: dict[str, Any]) -> None:
+    """nbgrader's API (``capture_log``) turns Ctrl-C into a failed result: turn it back,
+    so that an interrupted command stops rather than reporting a failure and going on."""
+    if not result.get("success") and "KeyboardInterrupt" in str(result.get("error") or ""):
+        raise KeyboardInterrupt
+
+
 def write_course_config(
     course: Path,
     exchange: str | None = None,

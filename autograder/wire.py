@@ -152,6 +152,7 @@ class CallReply(TypedDict):
     raised: NotRequired[str]
     trace: NotRequired[str]
     internal: NotRequired[bool]
+    raised_by_test: NotRequired[bool]  # by a function the test passed in (its message)
 
 
 def _check_fields(raw: Any, text: tuple[str, ...]) -> dict[str, Any]:
@@ -206,10 +207,20 @@ def names_reply(raw: Any) -> NamesReply:
 def call_reply(raw: Any) -> CallReply:
     """Check a ``call`` reply (the values inside are decoded later, strictly)."""
     reply = _check_fields(raw, ("error", "raised", "trace"))
-    if "internal" in reply and type(reply["internal"]) is not bool:
-        raise WireError("'internal' of a reply must be a boolean")
+    for flag in ("internal", "raised_by_test"):
+        if flag in reply and type(reply[flag]) is not bool:
+            raise WireError(f"'{flag}' of a reply must be a boolean")
     checked: CallReply = {"ok": reply["ok"]}
-    for key in ("result", "args_after", "kwargs_after", "error", "raised", "trace", "internal"):
+    for key in (
+        "result",
+        "args_after",
+        "kwargs_after",
+        "error",
+        "raised",
+        "trace",
+        "internal",
+        "raised_by_test",
+    ):
         if key in reply:
             checked[key] = reply[key]
     return checked

@@ -24,7 +24,13 @@ from nbformat import NotebookNode
 
 from autograder import config as cfg
 from autograder.commands.common import EXAMPLE
-from autograder.course import fail_line, grade_ids, known_assignments, source_for
+from autograder.course import (
+    fail_line,
+    grade_ids,
+    known_assignments,
+    reraise_interrupt,
+    source_for,
+)
 from autograder.errors import EXIT_OK, BadInput, NotCompleted
 
 NAME = "check"
@@ -167,9 +173,11 @@ def check(path: str | Path, assignment: str | None = None, sandbox: str = "auto"
         (submitted / f"{name}.ipynb").write_bytes(path.read_bytes())
         nbgrader = cfg.api_for(course, sandbox=sandbox)
         result = nbgrader.generate_assignment(name, force=True, create=True)
+        reraise_interrupt(result)
         if not result.get("success"):
             raise NotCompleted(f"could not prepare {name}: {fail_line(result)}")
         result = nbgrader.autograde(name, "learner", force=True, create=True)
+        reraise_interrupt(result)
         if not result.get("success"):
             raise NotCompleted(f"{path} could not be graded: {fail_line(result)}")
         graded = nbformat.read(

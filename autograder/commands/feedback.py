@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import TextIO, TypedDict
 
 from autograder.commands.common import EXAMPLE, add_course_arguments
-from autograder.course import api, ensure_course_config, fail_line, require_course
+from autograder.course import (
+    api,
+    ensure_course_config,
+    fail_line,
+    require_course,
+    reraise_interrupt,
+)
 from autograder.errors import EXIT_INCOMPLETE, EXIT_OK, BadInput
 
 NAME = "feedback"
@@ -113,6 +119,7 @@ def feedback(
                 )
                 continue
             outcome = nbgrader.generate_feedback(assignment, student, force=True)
+            reraise_interrupt(outcome)
             staged = staging / student / assignment
             if not outcome.get("success") or not any(staged.glob("*.html")):
                 result["missing"][student] = fail_line(outcome)

@@ -30,6 +30,8 @@ from tests.autograder.conftest import requires_bwrap
 
 pytestmark = [pytest.mark.grading, requires_bwrap]
 EX1 = "exercise-01-derivatives"
+
+
 class ActiveContent(HTMLParser):
     """What in a page could run or load something the fixtures planted: a script or a
     style holding their text, an event handler, a javascript:/data: link, a frame."""

@@ -84,7 +84,7 @@ def test_honest_scores_do_not_depend_on_who_was_graded_before(alone, jobs):
     assert alone["reference"]["score"] == alone["reference"]["max_score"]
     assert alone["canary"]["score"] == alone["canary"]["max_score"]
     assert alone["mistake"]["score"] < alone["mistake"]["max_score"]
-    # the attacks themselves were graded as their fixtures say (their other answers count)
-    assert results["04-a22-expensive-answers"]["tests"]["test_relu_prime"] == 2
-    messages = " ".join(results["04-a22-expensive-answers"]["feedback"].values())
-    assert "too large to compare" in messages and "in the grader" in messages
+    # the expensive answers failed their own tests, and the others still count
+    costly = results["04-a22-expensive-answers"]
+    assert costly["tests"]["test_relu_prime"] == 2 and costly["tests"]["test_grad_f"] == 0
+    assert "too large to compare" in costly["feedback"]["test_symbolic_gradient"]

@@ -865,7 +865,10 @@ EX02 = [
                 return np.array(path)
         """
         },
-        {"test_gradient_descent_path": ["cast"], "test_gradient_descent_copies": ["cast"]},
+        {
+            "test_gradient_descent_path": ["UFuncTypeError"],
+            "test_gradient_descent_copies": ["UFuncTypeError"],
+        },
     ),
     ex02(
         "mistake-mse-gradient-squeeze-one-sample",
@@ -878,7 +881,7 @@ EX02 = [
                 return 2 / len(y) * X.T @ (X @ np.asarray(w, dtype=float) - y)
         """
         },
-        {"test_mse_gradient": ["unsized"], "test_mse_gradient_column_y": ["unsized"]},
+        {"test_mse_gradient": ["TypeError"], "test_mse_gradient_column_y": ["TypeError"]},
     ),
     ex02(
         "mistake-mse-gradient-squeezed-result",
@@ -1288,7 +1291,7 @@ EX03 = [
                 record_after="pass",
             )
         },
-        {"test_train_with_sgd_weights": ["dtype"]},
+        {"test_train_with_sgd_weights": ["RuntimeError"]},
     ),
     ex03(
         "mistake-sgd-squeezed-weights",
