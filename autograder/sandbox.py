@@ -229,7 +229,10 @@ class Sandbox:
         if isolate is None:
             isolate = bwrap is not None and bwrap_works(bwrap)
         elif isolate and not (bwrap and bwrap_works(bwrap)):
-            raise SandboxError("bubblewrap (bwrap) is not available on this machine")
+            raise SandboxError(
+                "bubblewrap (bwrap) is needed to grade safely and is not available here: "
+                "install it (apt-get install bubblewrap); nothing was graded"
+            )
         self.isolated = isolate
         self.proc: subprocess.Popen[bytes] | None = None
         self.ctrl: socket.socket | None = None

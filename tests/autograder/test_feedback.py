@@ -215,6 +215,28 @@ def test_nbgrader_ui_in_a_course_directory_uses_the_trusted_engine(tmp_path):
     assert 'course_id = "calc-own"' in (own / "nbgrader_config.py").read_text()
 
 
+def test_the_formgrader_refuses_to_autograde_without_the_sandbox(tmp_path, monkeypatch):
+    """Without bubblewrap the formgrader's *Autograde* refuses (one clear line) rather
+    than run a submission unconfined."""
+    from nbgrader.apps.api import NbGraderAPI
+
+    from autograder import engine
+
+    course = tmp_path / "course"
+    archive = tmp_path / "lms.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(f"alice_2_12_{EX1}.ipynb", nbformat.writes(S.build(EX1, "solution")))
+    assert run("collect-zip", EX1, archive, "--course", course).returncode == 0
+    monkeypatch.setenv("AUTOGRADER_NO_BWRAP", "1")
+    monkeypatch.setattr(engine, "_POOL", {})
+    app, authenticator = formgrader(course)
+    result = NbGraderAPI(app.coursedir, authenticator, parent=app).autograde(EX1, "alice")
+    assert not result["success"]
+    refusal = [line for line in result.get("log", "").splitlines() if "SandboxError" in line]
+    assert refusal and "bubblewrap (bwrap) is needed to grade safely" in refusal[-1], result
+    assert not (course / "autograded" / "alice" / EX1).exists()  # nothing graded
+
+
 def hidden_lines():
     public = S.public_text(EX1)
     for cell in S.source(EX1).cells:
