@@ -404,7 +404,8 @@ def _checked(result: int, what: str) -> int:
 
 
 def _prctl(option: int, arg: int = 0) -> int:
-    return int(_LIBC.prctl(option, ctypes.c_ulong(arg), 0, 0, 0))
+    prctl = getattr(_LIBC, "prctl", None)  # (Linux only: without it, nothing to set)
+    return -1 if prctl is None else int(prctl(option, ctypes.c_ulong(arg), 0, 0, 0))
 
 
 def _set_dumpable(flag: int) -> None:

@@ -665,23 +665,6 @@ EX02 = [
         },
     ),
     ex02(
-        "mistake-gd-delegates-to-lessons",
-        "calls the lessons' helpers.descent instead of writing the loop",
-        {
-            "gradient_descent": """
-            def gradient_descent(grad, w0, learning_rate, num_steps, tol=0.0):
-                from helpers.descent import run_gradient_descent
-                return run_gradient_descent(grad, w0, learning_rate, num_steps, grad_tol=tol).path
-        """
-        },
-        {
-            "test_gradient_descent_path": ["gradient_descent calls the course's `helpers`"],
-            "test_gradient_descent_copies": ["`helpers`"],
-            "test_gradient_descent_stopping": ["`helpers`"],
-            "test_fit_linear_regression": ["fit_linear_regression calls the course's `helpers`"],
-        },
-    ),
-    ex02(
         "mistake-gd-same-array",
         "the same array object in every row of the path",
         {
@@ -842,6 +825,26 @@ EX02 = [
         """
         },
         {"test_mse_loss": ["sum of the squared residuals"]},
+    ),
+    # (graded differently from stock nbgrader on purpose: every test of a function that
+    # delegates to helpers fails; benchmarks/grading_throughput.py compares scores with stock
+    # on the first two mistakes of each assignment)
+    ex02(
+        "mistake-gd-delegates-to-lessons",
+        "calls the lessons' helpers.descent instead of writing the loop",
+        {
+            "gradient_descent": """
+            def gradient_descent(grad, w0, learning_rate, num_steps, tol=0.0):
+                from helpers.descent import run_gradient_descent
+                return run_gradient_descent(grad, w0, learning_rate, num_steps, grad_tol=tol).path
+        """
+        },
+        {
+            "test_gradient_descent_path": ["gradient_descent calls the course's `helpers`"],
+            "test_gradient_descent_copies": ["`helpers`"],
+            "test_gradient_descent_stopping": ["`helpers`"],
+            "test_fit_linear_regression": ["fit_linear_regression calls the course's `helpers`"],
+        },
     ),
     ex02(
         "mistake-gd-int-array-in-place",
