@@ -8,7 +8,7 @@ ARGS   ?=
 # JupyterLab refuses to run as root without this (containers, CI machines)
 AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test test-fast test-loaded check format env clean-notebooks release benchmark benchmark-attacks
+.PHONY: lab test test-fast test-loaded check format env clean-notebooks release benchmark benchmark-attacks site
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml
 env: $(STAMP)
 
 ## Open the course home in JupyterLab (extra options: make lab ARGS='--no-browser --port=8899').
-## The venv goes first on PATH so terminals and `!python` in notebooks use the course's Python.
+## The venv goes first on PATH so `!python` in notebooks uses the course's Python, and the
+## terminals put it back in front after ~/.bashrc (which may activate conda or pyenv).
 lab: $(STAMP)
+	$(PY) -m tools.student_mode $(VENV) --terminal-only
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" \
 	    $(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
 	    --LabApp.default_url=/lab/tree/lessons/00-course-home.ipynb $(AS_ROOT) $(ARGS)
@@ -65,3 +67,14 @@ benchmark: $(STAMP)
 ## Every attack fixture under stock nbgrader and under the course's grader (slow)
 benchmark-attacks: $(STAMP)
 	$(PY) -m benchmarks.adversarial_stock
+
+## The course as a static website in site/_build/html (Jupyter Book 2 with the course's theme):
+## the lessons executed, the student exercises, search, a Launch on Binder button per page.
+## Needs Node.js 18+ (Debian: apt-get install nodejs); builds offline once installed.
+site: $(STAMP)
+	@command -v node >/dev/null || { echo "error: make site needs Node.js 18+ (apt-get install nodejs)" >&2; exit 2; }
+	$(PY) -m tools.site prepare
+	cd site && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" JB_ALLOW_NODEENV=no \
+	    $(CURDIR)/$(VENV)/bin/jupyter-book build --html
+	@echo "site: open site/_build/html/index.html through a web server, e.g." \
+	    "$(PY) -m http.server -d site/_build/html -b 127.0.0.1"

@@ -755,9 +755,9 @@ class NotebookRunner:
         except SandboxUnavailable:
             raise
         except TestFailure as exc:
-            return self._out(
-                captured, _error("TestFailure", str(exc) or "a check in this test failed")
-            )
+            failure = _error("TestFailure", str(exc) or "a check in this test failed")
+            failure.ename = exc.ename  # "TestFailure[<mistake id>]": read by the class report
+            return self._out(captured, failure)
         except StudentError as exc:
             in_hidden = _test_cell_line(exc.__traceback__) in hidden
             message = exc.in_hidden_test if in_hidden else str(exc)
@@ -797,9 +797,9 @@ class NotebookRunner:
         functions = sorted(n for n, v in student.items() if isinstance(v, RemoteFunction))
         for name in functions:
             if name in used:
-                why = delegation(sub.sources(), name, self.forbidden_packages)
-                if why is not None:
-                    raise TestFailure(why)
+                found = delegation(sub.sources(), name, self.forbidden_packages)
+                if found is not None:
+                    raise TestFailure(found[1], mistake=found[0])
 
     def _out(self, captured: io.StringIO, error: NotebookNode | None) -> list[NotebookNode]:
         outputs = []

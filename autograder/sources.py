@@ -34,6 +34,9 @@ TAMPERING = frozenset(
 # it, or where a function that no cell defines may come from it.
 DYNAMIC_CODE = frozenset({"eval", "exec", "compile"})
 IMPORT_CALLS = frozenset({"__import__", "import_module"})
+# the ids under which these failures are recorded (see autograder.mistakes)
+CALLS_COURSE_HELPERS = "common.calls-course-helpers"
+UNREADABLE_CODE = "common.unreadable-code"
 
 
 @dataclass(frozen=True)
@@ -268,16 +271,19 @@ def not_own_code(name: str, package: str) -> str:
     )
 
 
-def delegation(sources: NotebookSources, name: str, packages: Iterable[str]) -> str | None:
-    """Why the submission's ``name`` is not its own code: it uses one of ``packages``
-    (directly, through an imported name, or through the notebook's other functions),
-    or the notebook makes that impossible to check. None when it is its own code."""
+def delegation(
+    sources: NotebookSources, name: str, packages: Iterable[str]
+) -> tuple[str, str] | None:
+    """``(mistake id, message)`` saying why the submission's ``name`` is not its own
+    code: it uses one of ``packages`` (directly, through an imported name, or through
+    the notebook's other functions), or the notebook makes that impossible to check.
+    None when it is its own code."""
     unreadable = sources.unverifiable(name)
     if unreadable:
         shown = ", ".join(f"`{n}`" for n in unreadable[:3])
-        return (
+        return UNREADABLE_CODE, (
             f"the notebook uses {shown}, so the grader cannot tell which code {name} runs: "
             f"define {name} with `def` in a code cell, without code objects, exec or eval"
         )
     used = sources.modules_of_name(name) & set(packages)
-    return not_own_code(name, sorted(used)[0]) if used else None
+    return (CALLS_COURSE_HELPERS, not_own_code(name, sorted(used)[0])) if used else None

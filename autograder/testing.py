@@ -26,6 +26,12 @@ helper do it), never relies on object identity, checks that inputs are left alon
 draw their inputs from :func:`seeded_rng` so that grading is repeatable. Messages name
 the mistake; they never quote test code or seeds.
 
+A known wrong answer is declared as a :class:`Mistake` with a stable id next to its
+message, ``Mistake("ex01.forgot-inner-derivative", 2.0, "you forgot ...")`` (a plain
+3-tuple ``(id, value or predicate, message)`` works too); a failure that recognises
+one carries its id in :attr:`TestFailure.mistake`, and the trusted grader records it
+in the graded notebook (:attr:`TestFailure.ename`) for the class report.
+
 The ``expect_*`` checks return None, so a test cell that ends with one shows no output
 (stock nbgrader would read a cell's output as partial credit); :func:`as_array`,
 :func:`expect_parts`, :func:`expect_callable` and :func:`expect_inputs_unchanged` return
@@ -45,12 +51,14 @@ import types
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import numpy as np
 
 __all__ = [
+    "Mistake",
     "TestFailure",
+    "mistake_of",
     "seeded_rng",
     "quietly",
     "as_array",
@@ -71,14 +79,57 @@ __all__ = [
 
 
 Array: TypeAlias = "np.ndarray[Any, Any]"
-# a known wrong answer: (the value it gives, or a predicate on the answer; its message)
-Mistake: TypeAlias = "tuple[Any, str]"
+
+
+class Mistake(NamedTuple):
+    """A known wrong answer: its stable id, the value it gives (or a predicate on the
+    answer) and the message a student who made it reads.
+
+    The id (``"ex01.forgot-inner-derivative"``: the exercise, then the mistake) names
+    the mistake in the gradebook's reports; it never changes once released, even when
+    the message is reworded. ``autograder.mistakes`` maps it to the lesson section that
+    teaches it.
+    """
+
+    id: str
+    candidate: Any
+    message: str
+
+
+# ids of the mistakes these helpers recognise themselves, whatever the exercise
+RETURNS_NONE = "common.returns-none"
+CHANGES_INPUT = "common.changes-its-input"
+SAME_ARRAY_ROWS = "common.same-array-every-row"
+RUNS_PAST_NONFINITE = "common.runs-past-nonfinite"
+PARTIALS_OUT_OF_ORDER = "common.partials-out-of-order"
+SWAPPED_COORDINATES = "common.swapped-gradient-coordinates"
+# the error name a failed test cell gets in the graded notebook: "TestFailure", or
+# "TestFailure[<mistake id>]" when the failure recognised a known mistake
+_ENAME = "TestFailure"
 
 
 class TestFailure(AssertionError):
-    """A failed check. ``str(failure)`` is the message the student sees."""
+    """A failed check. ``str(failure)`` is the message the student sees; ``mistake``
+    is the id of the known mistake the check recognised, or None."""
 
     __test__ = False  # not a pytest test class
+
+    def __init__(self, message: str = "", mistake: str | None = None):
+        super().__init__(message)
+        self.mistake = mistake
+
+    @property
+    def ename(self) -> str:
+        """``TestFailure[<mistake id>]`` (or ``TestFailure``): the error name under which
+        the trusted grader records this failure in the graded notebook."""
+        return f"{_ENAME}[{self.mistake}]" if self.mistake else _ENAME
+
+
+def mistake_of(ename: str) -> str | None:
+    """The mistake id recorded in an error name by :attr:`TestFailure.ename`, else None."""
+    if ename.startswith(f"{_ENAME}[") and ename.endswith("]"):
+        return ename[len(_ENAME) + 1 : -1] or None
+    return None
 
 
 # --------------------------------------------------------------------------- inputs
@@ -160,7 +211,9 @@ def as_array(value: Any, what: str, shape: tuple[int, ...] | None = None) -> Arr
     With ``shape`` the array must have exactly that shape (``()`` for one number).
     """
     if value is None:
-        raise TestFailure(f"{what} gave None: did you forget to `return` the result?")
+        raise TestFailure(
+            f"{what} gave None: did you forget to `return` the result?", mistake=RETURNS_NONE
+        )
     if isinstance(value, (str, bytes)):
         raise TestFailure(f"{what} gave the text {value!r}, expected numbers")
     if isinstance(value, dict) or (callable(value) and not hasattr(value, "__array__")):
@@ -198,15 +251,25 @@ def _close(actual: Array, expected: Array, rtol: float, atol: float) -> Array:
     return close
 
 
-def _match_mistake(
-    actual: Array, mistakes: Sequence[Mistake], rtol: float, atol: float
-) -> str | None:
-    """The message of the first known mistake that ``actual`` matches.
+def _as_mistake(entry: Sequence[Any]) -> Mistake:
+    """A :class:`Mistake` from ``(id, candidate, message)``; an old-style pair
+    ``(candidate, message)`` still works, as a mistake without an id."""
+    if len(entry) == 3:
+        return Mistake(str(entry[0]), entry[1], str(entry[2]))
+    candidate, message = entry
+    return Mistake("", candidate, str(message))
 
-    Each mistake is ``(candidate, message)``; the candidate is either the value the
-    mistake produces or a predicate ``candidate(actual) -> bool``.
+
+def _match_mistake(
+    actual: Array, mistakes: Sequence[Sequence[Any]], rtol: float, atol: float
+) -> Mistake | None:
+    """The first known mistake that ``actual`` matches.
+
+    Each mistake is ``(id, candidate, message)``; the candidate is either the value
+    the mistake produces or a predicate ``candidate(actual) -> bool``.
     """
-    for candidate, message in mistakes:
+    for mistake in map(_as_mistake, mistakes):
+        candidate = mistake.candidate
         try:
             if callable(candidate) and not isinstance(candidate, np.ndarray):
                 with quietly():
@@ -217,7 +280,7 @@ def _match_mistake(
         except Exception:  # a predicate that cannot judge this value does not match
             hit = False
         if hit:
-            return str(message)
+            return mistake
     return None
 
 
@@ -236,7 +299,12 @@ def _not_finite_hint(actual: np.ndarray, expected: np.ndarray, ok: np.ndarray) -
 
 
 def _compare(
-    actual: Any, expected: Any, what: str, rtol: float, atol: float, mistakes: Sequence[Mistake]
+    actual: Any,
+    expected: Any,
+    what: str,
+    rtol: float,
+    atol: float,
+    mistakes: Sequence[Sequence[Any]],
 ) -> tuple[Array, Array, Array | None]:
     """Shared first half of the ``expect_*`` checks: ``(array, expected, ok)`` where
     ``ok`` is None when everything matched; raises for a shape mismatch or a
@@ -246,9 +314,9 @@ def _compare(
     ok = _close(array, expected, rtol, atol) if array.shape == expected.shape else None
     if ok is not None and ok.all():
         return array, expected, None
-    message = _match_mistake(array, mistakes, rtol, atol)
-    if message:
-        raise TestFailure(f"{what}: {message}")
+    mistake = _match_mistake(array, mistakes, rtol, atol)
+    if mistake:
+        raise TestFailure(f"{what}: {mistake.message}", mistake=mistake.id or None)
     if ok is None:
         raise TestFailure(
             f"{what} has {_shape_text(array.shape)}, expected {_shape_text(expected.shape)}"
@@ -275,15 +343,15 @@ def expect_close(
     *,
     rtol: float = 1e-7,
     atol: float = 1e-10,
-    mistakes: Sequence[Mistake] = (),
+    mistakes: Sequence[Sequence[Any]] = (),
 ) -> None:
     """Check that ``actual`` equals ``expected`` within ``atol + rtol * |expected|``.
 
     Shapes must agree (a single number is shape ``()``); NaN matches only NaN and an
     infinity only the same infinity. ``mistakes`` lists known wrong answers as
-    ``(candidate, message)`` pairs, where the candidate is the value the mistake gives
-    or a predicate ``candidate(array) -> bool``: when ``actual`` matches one, the
-    failure message names that mistake. Returns None, so that a test cell ending with
+    :class:`Mistake` ``(id, candidate, message)`` triples, where the candidate is the
+    value the mistake gives or a predicate ``candidate(array) -> bool``: when ``actual``
+    matches one, the failure's message names that mistake and its ``mistake`` is the id. Returns None, so that a test cell ending with
     it shows no output (stock nbgrader reads a cell's output as partial credit).
     """
     array, expected, ok = _compare(actual, expected, what, rtol, atol, mistakes)
@@ -318,7 +386,7 @@ def expect_gradient(
     *,
     rtol: float = 1e-6,
     atol: float = 1e-8,
-    mistakes: Sequence[Mistake] = (),
+    mistakes: Sequence[Sequence[Any]] = (),
     names: Sequence[str] | None = None,
 ) -> None:
     """:func:`expect_close` for gradients: a failure names the coordinate(s) and the
@@ -342,7 +410,9 @@ def expect_gradient(
 
     got = f"(got {_fmt(array)}, expected {_fmt(expected)})"
     if array.shape == (2,) and np.all(_close(array, expected[::-1], rtol, atol)):
-        raise TestFailure(f"{what}: the two gradient coordinates are swapped {got}")
+        raise TestFailure(
+            f"{what}: the two gradient coordinates are swapped {got}", mistake=SWAPPED_COORDINATES
+        )
     with np.errstate(all="ignore"):
         ratios = np.array([array[i] / expected[i] if expected[i] != 0 else np.nan for i in bad])
     words = None
@@ -413,7 +483,8 @@ def expect_rows_distinct(path: Any, what: str = "path") -> None:
                 raise TestFailure(
                     f"{what}[{i}] equals {what}[{i + 1}]: are you storing the same array each time? "
                     "Updating w in place (w -= ...) changes every row that refers to it; append "
-                    "w.copy(), or make a new array with w = w - learning_rate * g"
+                    "w.copy(), or make a new array with w = w - learning_rate * g",
+                    mistake=SAME_ARRAY_ROWS,
                 )
 
 
@@ -436,7 +507,8 @@ def expect_ends_at_first_nonfinite(path: Any, what: str = "path") -> None:
     if first != len(array) - 1:
         raise TestFailure(
             f"{what}[{first}] is not finite but the path goes on to {len(array)} rows: "
-            "stop at the first iterate that is not finite (the path ends with it)"
+            "stop at the first iterate that is not finite (the path ends with it)",
+            mistake=RUNS_PAST_NONFINITE,
         )
 
 
@@ -494,7 +566,8 @@ def expect_equivalent(
     if all(any(_same_expression(items[i], b) for b in expected) for i in wrong):
         raise TestFailure(
             f"{what}: the partial derivatives are right but in the wrong order; "
-            "return them in the order of `variables`"
+            "return them in the order of `variables`",
+            mistake=PARTIALS_OUT_OF_ORDER,
         )
     i = wrong[0]
     label = f" (d/d{symbols[i]})" if symbols is not None else ""
@@ -722,6 +795,7 @@ def expect_inputs_unchanged(fn: Any, *args: Any, **kwargs: Any) -> Any:
             f"{_function_name(fn)} changed its input {', '.join(labels)}: a function must leave "
             "its arguments as they were. Work on a copy (np.array(w, dtype=float) copies; "
             "np.asarray does not copy an array that is already float), and avoid in-place "
-            "updates such as w -= ... or w[i] += ... on the caller's array"
+            "updates such as w -= ... or w[i] += ... on the caller's array",
+            mistake=CHANGES_INPUT,
         )
     return result

@@ -1,12 +1,17 @@
 """Activation functions, two losses, and their derivatives (introduced in lesson 02).
 
-Every function works elementwise on scalars and NumPy arrays and returns floats.
+The course's one implementation of each: the lessons, the training failures of
+lesson 08 (:mod:`helpers.failures`) and the lab import them from here. Every function
+works elementwise on scalars and NumPy arrays and returns floats of the input's float
+type (float32 stays float32, as lesson 08 needs; ints and lists become float64).
 The derivatives are the formulas derived in lesson 02:
 
 * ``relu_prime``: 1 for z > 0, else 0. At the corner z = 0 ReLU has no
   derivative; like PyTorch and JAX we use 0 there.
 * ``sigmoid_prime``: sigma(z) * (1 - sigma(z)), at most 0.25 (at z = 0).
 * ``tanh_prime``: 1 - tanh(z)**2, at most 1 (at z = 0).
+* ``silu_prime``: the product rule on SiLU(z) = z * sigma(z), the gated unit of
+  lesson 02: sigma(z) + z * sigma'(z) = sigma(z) * (1 + z * (1 - sigma(z))).
 * ``softmax_jacobian``: diag(s) - s s^T for s = softmax(z).
 * ``mse_prime``: d/d(prediction) of the mean squared error.
 * ``bce_prime``: d/dp of the binary cross-entropy of a probability p.
@@ -25,6 +30,8 @@ __all__ = [
     "sigmoid_prime",
     "tanh",
     "tanh_prime",
+    "silu",
+    "silu_prime",
     "softmax",
     "softmax_jacobian",
     "mse",
@@ -36,12 +43,19 @@ __all__ = [
 
 
 def _as_float(z):
-    return np.asarray(z, dtype=float)
+    """``z`` as a float array: float32 stays float32 (lesson 08 trains in float32),
+    everything else (ints, lists, Python floats) becomes float64."""
+    z = np.asarray(z)
+    return z if np.issubdtype(z.dtype, np.floating) else z.astype(np.float64)
 
 
 def _scalar_or_array(result, z):
-    """Return a Python float for scalar input, an array otherwise."""
-    return float(result) if np.ndim(z) == 0 else result
+    """A Python float for float64 scalar input, a float32 scalar for float32 scalar input,
+    an array of ``z``'s float type otherwise."""
+    result = np.asarray(result, dtype=_as_float(z).dtype)
+    if np.ndim(z) != 0:
+        return result
+    return float(result) if result.dtype == np.float64 else result[()]
 
 
 # -- activations -------------------------------------------------------------
@@ -56,7 +70,7 @@ def relu(z):
 def relu_prime(z):
     """1 where z > 0, 0 elsewhere (0 at the corner z = 0, the frameworks' convention)."""
     z = _as_float(z)
-    return _scalar_or_array(np.where(z > 0, 1.0, 0.0), z)
+    return _scalar_or_array(z > 0, z)
 
 
 def sigmoid(z):
@@ -84,6 +98,19 @@ def tanh_prime(z):
     """1 - tanh(z)**2: largest (1) at z = 0."""
     t = np.tanh(_as_float(z))
     return _scalar_or_array(1.0 - t**2, _as_float(z))
+
+
+def silu(z):
+    """SiLU (also called swish), z * sigma(z): the input, gated by its own sigmoid."""
+    z = _as_float(z)
+    return _scalar_or_array(z * _as_float(sigmoid(z)), z)
+
+
+def silu_prime(z):
+    """The product rule: (z * sigma)' = sigma + z * sigma' = sigma * (1 + z * (1 - sigma))."""
+    z = _as_float(z)
+    s = _as_float(sigmoid(z))
+    return _scalar_or_array(s * (1 + z * (1 - s)), z)
 
 
 def softmax(z):
@@ -154,4 +181,5 @@ ACTIVATIONS = {
     "ReLU": (relu, relu_prime, r"$\mathrm{ReLU}'(z) = 1$ if $z > 0$, else $0$"),
     "sigmoid": (sigmoid, sigmoid_prime, r"$\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$"),
     "tanh": (tanh, tanh_prime, r"$\tanh'(z) = 1 - \tanh^2 z$"),
+    "SiLU": (silu, silu_prime, r"$\mathrm{SiLU}'(z) = \sigma(z)\,(1 + z\,(1 - \sigma(z)))$"),
 }

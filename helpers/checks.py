@@ -6,276 +6,79 @@ In a lesson::
     check("01.secant-2-to-2.1", 4.1)     # prints feedback, saves progress
     quiz("01.secant-2-to-2.1", "01.slope-at-3")   # the same with a text box and a button
 
-Questions live in :mod:`helpers.questions` (one module per lesson). A wrong answer
-gets the reasoning (and, for a recognised mistake, what went wrong), not just "no".
-Numbers are compared with a tolerance and may be typed as fractions ("1/4");
-expressions are compared with SymPy, so any equivalent form is accepted.
+Questions live in :mod:`helpers.questions` (one module per lesson), built on the model
+of :mod:`helpers.questions.model`. A wrong answer gets the reasoning (and, for a
+recognised mistake, what went wrong), not just "no".
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
-import numpy as np
+import ipywidgets as widgets
 
-KINDS = ("number", "vector", "expression", "choice", "shape")
-
-
-class AnswerFormatError(ValueError):
-    """The answer could not be read as the kind of answer the question expects."""
-
-
-def _to_number(value) -> float:
-    if isinstance(value, str):
-        import sympy
-
-        try:
-            value = sympy.sympify(value.replace("^", "**"))
-        except (sympy.SympifyError, SyntaxError, TypeError) as exc:
-            raise AnswerFormatError(f"could not read {value!r} as a number") from exc
-    try:
-        number = complex(value)
-    except (TypeError, ValueError) as exc:
-        raise AnswerFormatError(f"expected a number, got {type(value).__name__}") from exc
-    if number.imag != 0:
-        raise AnswerFormatError("expected a real number")
-    return number.real
-
-
-def _to_vector(value) -> np.ndarray:
-    if isinstance(value, str):
-        text = value.strip().strip("[]()")
-        value = [_to_number(part) for part in text.replace(";", ",").split(",") if part.strip()]
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise AnswerFormatError("expected a list or array of numbers") from exc
-
-
-def to_expression(value, symbols: str = "x y z w"):
-    """Read a SymPy expression: a SymPy object, a number, or a string like ``3x^2 + 2x``."""
-    import sympy
-    from sympy.parsing.sympy_parser import (
-        convert_xor,
-        implicit_multiplication_application,
-        parse_expr,
-        standard_transformations,
-    )
-
-    if isinstance(value, sympy.Basic):
-        return value
-    if isinstance(value, (int, float, np.number)):
-        return sympy.nsimplify(value)
-    if not isinstance(value, str):
-        raise AnswerFormatError(f"expected an expression, got {type(value).__name__}")
-    local = {name: sympy.Symbol(name) for name in symbols.split()}
-    local.update({"e": sympy.E, "ln": sympy.log, "sigma": sympy.Function("sigma")})
-    try:
-        return parse_expr(
-            value,
-            local_dict=local,
-            transformations=standard_transformations
-            + (implicit_multiplication_application, convert_xor),
-        )
-    except Exception as exc:  # parse_expr raises many kinds of errors
-        raise AnswerFormatError(f"could not read {value!r} as an expression") from exc
-
-
-def expressions_equal(a, b, symbols: str = "x y z w") -> bool:
-    """True when two expressions are mathematically equal (SymPy, then a numeric spot check)."""
-    import sympy
-
-    a, b = to_expression(a, symbols), to_expression(b, symbols)
-    difference = sympy.simplify(a - b)
-    if difference == 0:
-        return True
-    free = sorted(difference.free_symbols, key=str)
-    if not free:
-        return bool(abs(complex(difference)) < 1e-12)
-    rng = np.random.default_rng(0)
-    f = sympy.lambdify(free, difference, "numpy")
-    values = [f(*rng.uniform(0.3, 2.0, len(free))) for _ in range(8)]
-    return bool(np.allclose(np.abs(values), 0.0, atol=1e-9))
-
-
-@dataclass(frozen=True)
-class Question:
-    """A self-check question.
-
-    ``mistakes`` maps a recognised wrong answer to what that answer shows the
-    learner got wrong; ``explanation`` is the reasoning shown on any wrong answer.
-    For ``choice`` questions, ``answer`` is the correct option and ``mistakes``
-    holds an explanation for each wrong option.
-    """
-
-    id: str
-    prompt: str
-    kind: str
-    answer: Any
-    explanation: str
-    mistakes: Sequence[tuple[Any, str]] = field(default=())
-    options: Sequence[str] = field(default=())
-    rtol: float = 1e-3
-    atol: float = 1e-9
-    symbols: str = "x y z w"
-    lesson_link: str = ""
-
-    def __post_init__(self):
-        if self.kind not in KINDS:
-            raise ValueError(f"{self.id}: kind must be one of {KINDS}")
-        if self.kind == "choice" and self.answer not in self.options:
-            raise ValueError(f"{self.id}: the answer must be one of the options")
-
-    # -- comparison -------------------------------------------------------
-    def matches(self, given, expected) -> bool:
-        """Whether ``given`` equals ``expected`` for this kind of question."""
-        if self.kind == "number":
-            return bool(
-                np.isclose(_to_number(given), _to_number(expected), rtol=self.rtol, atol=self.atol)
-            )
-        if self.kind == "vector":
-            g, e = _to_vector(given), _to_vector(expected)
-            return g.shape == e.shape and bool(np.allclose(g, e, rtol=self.rtol, atol=self.atol))
-        if self.kind == "expression":
-            return expressions_equal(given, expected, self.symbols)
-        if self.kind == "choice":
-            return str(given).strip().lower() == str(expected).strip().lower()
-        if self.kind == "shape":
-            return _to_shape(given) == tuple(expected)
-        raise AssertionError(self.kind)
-
-    def grade(self, given) -> CheckResult:
-        """Judge an answer and explain the judgement."""
-        if given is Ellipsis or given is None:
-            return CheckResult(
-                self, None, "Replace `...` with your answer, then run the cell again."
-            )
-        if self.kind == "choice" and str(given).strip().lower() not in {
-            o.lower() for o in self.options
-        }:
-            return CheckResult(self, None, f"Choose one of: {', '.join(map(repr, self.options))}.")
-        try:
-            if self.matches(given, self.answer):
-                note = ""
-                if self.kind == "shape" and not isinstance(given, (tuple, list)):
-                    note = " (NumPy writes a shape as a tuple: (5,) rather than 5.)"
-                return CheckResult(self, True, "Correct." + note)
-            for wrong, why in self.mistakes:
-                if self.matches(given, wrong):
-                    return CheckResult(self, False, f"{why} {self.explanation}")
-        except AnswerFormatError as exc:
-            return CheckResult(self, None, f"{exc}. " + _format_hint(self.kind))
-        if self.kind == "vector":
-            g, e = _to_vector(given), _to_vector(self.answer)
-            if g.shape != e.shape:
-                return CheckResult(
-                    self,
-                    False,
-                    f"Your answer has shape {g.shape}, the answer has shape {e.shape}. "
-                    + self.explanation,
-                )
-        return CheckResult(self, False, "Not yet. " + self.explanation)
-
-
-def _to_shape(value) -> tuple:
-    if isinstance(value, str):
-        value = [int(p) for p in value.strip().strip("()[]").split(",") if p.strip()]
-    if isinstance(value, (int, np.integer)):
-        return (int(value),)
-    try:
-        return tuple(int(v) for v in value)
-    except (TypeError, ValueError) as exc:
-        raise AnswerFormatError("expected a shape such as (100, 5)") from exc
-
-
-def _format_hint(kind: str) -> str:
-    return {
-        "number": "Type a number, e.g. 4.1 or 1/4.",
-        "vector": "Type a list of numbers, e.g. [1.8, 3.4].",
-        "expression": "Type an expression in x (and y), e.g. 3*x**2 + 2*x or 3x^2 + 2x.",
-        "shape": "Type a shape, e.g. (100, 5).",
-        "choice": "Type one of the options.",
-    }[kind]
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """The verdict on one answer. ``correct`` is None when the answer could not be judged."""
-
-    question: Question
-    correct: bool | None
-    message: str
-
-    @property
-    def symbol(self) -> str:
-        return {True: "✓", False: "✗", None: "?"}[self.correct]
-
-    def __repr__(self) -> str:
-        return f"{self.symbol} [{self.question.id}] {self.message}"
-
-    def _repr_html_(self) -> str:
-        colour = {True: "#009E73", False: "#D55E00", None: "#E69F00"}[self.correct]
-        return (
-            f'<div role="status" style="border-left:4px solid {colour};padding:4px 8px">'
-            f"<b>{html.escape(self.symbol)}</b> {html.escape(self.message)}</div>"
-        )
-
-
-def get_question(question_id: str) -> Question:
-    from helpers.questions import get
-
-    return get(question_id)
+from helpers import progress
+from helpers.questions import get
+from helpers.questions.model import CheckResult, Question, format_hint
 
 
 def check(question_id: str, answer) -> CheckResult:
     """Check a self-check answer, record the attempt and return the explained verdict."""
-    from helpers import progress
-
-    question = get_question(question_id)
+    question = get(question_id)
     result = question.grade(answer)
     if result.correct is not None:
         progress.record(question.id, result.correct)
     return result
 
 
-def quiz(*question_ids: str):
-    """An ipywidgets form for questions: prompt, answer box (or options), Check button, feedback."""
-    import ipywidgets as widgets
+def quiz(*question_ids: str) -> widgets.VBox:
+    """A form per question: numbered prompt, answer box (or options), Check button, feedback.
 
-    boxes = []
-    for question_id in question_ids:
-        question = get_question(question_id)
-        prompt = widgets.HTMLMath(f"<b>{html.escape(question.prompt)}</b>")
-        if question.kind == "choice":
-            entry = widgets.RadioButtons(
-                options=list(question.options), value=None, description="", layout={"width": "auto"}
-            )
-        else:
-            entry = widgets.Text(
-                placeholder=_format_hint(question.kind),
-                description="Answer:",
-                continuous_update=False,
-            )
-        button = widgets.Button(
-            description="Check",
-            button_style="primary",
-            tooltip=f"check your answer to {question.id}",
+    Built for keyboard and screen-reader users: in reading order each question is its
+    prompt, then its answer control (labelled "Answer N"), then its Check button; Enter
+    in the box checks too. The feedback is an alert region, announced as soon as it
+    appears (see :meth:`CheckResult._repr_html_`).
+    """
+    return widgets.VBox(
+        [_question_form(number, get(qid)) for number, qid in enumerate(question_ids, 1)]
+    )
+
+
+def _question_form(number: int, question: Question) -> widgets.VBox:
+    prompt = widgets.HTMLMath(f"<b>{number}.</b> {html.escape(question.prompt)}")
+    entry: widgets.RadioButtons | widgets.Text
+    if question.kind == "choice":
+        entry = widgets.RadioButtons(
+            options=list(question.options),
+            value=None,
+            description=f"Answer {number}:",
+            layout={"width": "auto"},
         )
-        feedback = widgets.HTML()
+    else:
+        entry = widgets.Text(
+            placeholder=format_hint(question.kind),
+            description=f"Answer {number}:",
+            continuous_update=False,
+        )
+    button = widgets.Button(
+        description="Check",
+        button_style="primary",
+        tooltip=f"check your answer to question {number}",
+    )
+    feedback = widgets.HTML()
+    last_checked: list = [None]
 
-        def on_click(_, question=question, entry=entry, feedback=feedback):
-            feedback.value = check(
-                question.id, entry.value if entry.value != "" else None
-            )._repr_html_()
+    def show_verdict(_=None) -> None:
+        value = entry.value if entry.value != "" else None
+        last_checked[0] = value
+        feedback.value = check(question.id, value)._repr_html_()
 
-        button.on_click(on_click)
-        if isinstance(entry, widgets.Text):  # Enter in the box checks too
-            entry.observe(
-                lambda change, submit=on_click: submit(None) if change["new"] else None,
-                names="value",
-            )
-        boxes.append(widgets.VBox([prompt, widgets.HBox([entry, button]), feedback]))
-    return widgets.VBox(boxes)
+    def on_change(change) -> None:
+        # Enter (or leaving the box) syncs the value; check it once, not again on the button
+        if change["new"] and change["new"] != last_checked[0]:
+            show_verdict()
+
+    button.on_click(show_verdict)
+    if isinstance(entry, widgets.Text):
+        entry.observe(on_change, names="value")
+    return widgets.VBox([prompt, widgets.HBox([entry, button]), feedback])

@@ -18,8 +18,9 @@ What is here:
 * :func:`quadratic_stability` and :func:`contraction_factor` - the stability
   analysis of lesson 05: on a quadratic with Hessian eigenvalues ``lam``, each
   step multiplies the error along eigenvector ``i`` by ``1 - lr * lam_i``, so
-  the run converges exactly when ``|1 - lr * lam_i| < 1`` for every ``i``, i.e.
-  ``0 < lr < 2 / lam_max``; the fastest fixed rate is ``2 / (lam_min + lam_max)``.
+  the run converges exactly when ``|1 - lr * lam_i| < 1`` for every ``i``, i.e. (when
+  every ``lam_i > 0``) ``0 < lr < 2 / lam_max``; a curvature ``<= 0`` (a saddle) never
+  shrinks. The fastest fixed rate is ``2 / (lam_min + lam_max)``.
 * :func:`minibatch_sgd` and :func:`batches` - stochastic and mini-batch
   gradient descent on a data set of ``n`` examples (lesson 05).
 """

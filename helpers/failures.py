@@ -24,11 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from helpers.activations import relu, relu_prime, sigmoid, sigmoid_prime
+
 DTYPES = {"float64": np.float64, "float32": np.float32, "int64": np.int64}
-
-
-def sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
 
 
 # ----------------------------------------------------------------------------
@@ -120,24 +118,12 @@ def chain_input_gradients(w, x: float = 1.0, activation: str = "identity") -> np
     return np.cumprod(local[::-1])[::-1]
 
 
-def _relu(z):
-    return z * (z > 0)
-
-
-def _relu_slope(z):
-    return z.dtype.type(z > 0)  # ReLU'(0) = 0, the frameworks' convention
-
-
-def _sigmoid_slope(z):
-    s = sigmoid(z)
-    return s * (1 - s)
-
-
-# activation -> (function, slope), applied to one NumPy scalar at a time
+# activation -> (function, slope), applied to one NumPy scalar at a time in its own
+# float type (the activations keep float32 as float32)
 _ACTIVATIONS = {
     "identity": (lambda z: z, lambda z: z.dtype.type(1)),
-    "sigmoid": (sigmoid, _sigmoid_slope),
-    "relu": (_relu, _relu_slope),
+    "sigmoid": (sigmoid, sigmoid_prime),
+    "relu": (relu, relu_prime),  # ReLU'(0) = 0, the frameworks' convention
 }
 
 
@@ -216,6 +202,10 @@ def finite_difference_gradient(loss, w, h: float, method: str = "forward") -> np
 
     ``method="forward"`` is (L(w + h e_i) − L(w)) / h, the secant of lesson 01;
     ``"central"`` is (L(w + h e_i) − L(w − h e_i)) / 2h.
+
+    Deliberately not :func:`helpers.gradcheck.numerical_gradient`, which always works
+    in float64: lesson 08 shows what round-off does to a float32 gradient check, so
+    every step here must stay in ``w``'s own precision.
     """
     w = np.asarray(w)
     w = w.astype(np.result_type(w, np.float32))  # a copy: the caller's w is never perturbed

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from helpers.activations import relu, relu_prime
+
 
 @dataclass(frozen=True)
 class Function1D:
@@ -30,11 +32,6 @@ class Function1D:
 
     def __call__(self, x):
         return self.f(x)
-
-
-def _relu_prime(x):
-    # Convention used by PyTorch and JAX: the derivative at the corner is 0.
-    return np.where(np.asarray(x) > 0, 1.0, 0.0)
 
 
 FUNCTIONS_1D: dict[str, Function1D] = {
@@ -68,8 +65,8 @@ FUNCTIONS_1D: dict[str, Function1D] = {
         Function1D(
             "relu",
             r"\max(0, x)",
-            lambda x: np.maximum(0.0, x),
-            _relu_prime,
+            relu,
+            relu_prime,  # 0 at the corner, the frameworks' convention
             (-2.0, 2.0),
             "a corner at 0: no derivative there; frameworks use 0",
         ),

@@ -2,12 +2,18 @@
 
 Rendered by the glossary notebook, lessons/99-glossary.ipynb (introduced with the
 course home). Each entry names the lesson file and the section heading that teaches
-the term; :func:`link` turns them into a relative link with the heading anchor that
-JupyterLab and Notebook 7 create (the heading's text with spaces replaced by "-").
-A test checks that every lesson file and heading exists and that the lesson uses the
-term, and that the notebook's markdown is the one :func:`markdown_cells` generates.
+the term; :func:`link` turns them into a relative link that lands on that section.
 
-Regenerate the notebook after editing the terms::
+Where a link lands: JupyterLab 4 and Notebook 7 give a rendered heading the id
+``data-jupyter-id`` = its text with spaces replaced by "-" (:func:`anchor`), but they
+only find a heading fragment (``lesson.ipynb#2.-The-chain-rule``) once the target's
+markdown has been rendered, so a link to a lesson that is not open yet opens it at the
+top. The cell fragment ``lesson.ipynb#cell-id=<id>`` (JupyterLab 4.1 and later) needs no
+rendering, so the links point at the cell that holds the heading. A test checks every
+section exists, every anchor against a real render, and that clicking a link in
+JupyterLab brings the heading into view.
+
+Regenerate the notebook after editing the terms or moving a heading to another cell::
 
     python -m helpers.glossary lessons/99-glossary.ipynb
 
@@ -20,18 +26,15 @@ Look a term up from any notebook::
 from __future__ import annotations
 
 import html
+import json
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 
-L01 = "01-secant-to-tangent.ipynb"
-L02 = "02-derivative-rules.ipynb"
-L03 = "03-chain-rule.ipynb"
-L04 = "04-partial-derivatives-and-gradients.ipynb"
-L05 = "05-gradient-descent.ipynb"
-L06 = "06-vectorized-gradients.ipynb"
-L07 = "07-autograd-with-pytorch.ipynb"
-L08 = "08-when-training-goes-wrong.ipynb"
+from helpers import course
+
+L01, L02, L03, L04, L05, L06, L07, L08, L09 = (lesson.file for lesson in course.LESSONS)
 
 
 @dataclass(frozen=True)
@@ -53,24 +56,53 @@ class Term:
 
 
 def anchor(heading: str) -> str:
-    """The id JupyterLab gives a markdown heading: its text, spaces replaced by "-".
+    """The id JupyterLab and Notebook 7 give a markdown heading: its rendered text,
+    spaces replaced by "-".
 
     Inline markup is dropped first, as the rendered heading's text has none:
-    ``### Why `+=`: a value`` becomes ``Why-+=:-a-value``.
+    ``### Why `+=`: a value`` becomes ``Why-+=:-a-value``. (A heading with LaTeX gets an
+    id that depends on whether MathJax ran first, so sections that the glossary links to
+    contain no ``$``: a test checks.)
     """
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # [text](url) -> text
     text = text.replace("`", "").replace("**", "")
     text = re.sub(r"(?<!\w)[*_]([^*_]+)[*_](?!\w)", r"\1", text)  # *emphasis*
-    return text.strip().replace(" ", "-")
+    return html.unescape(text.strip()).replace(" ", "-")
+
+
+@cache
+def section_cells(lesson: str) -> dict[str, str]:
+    """{heading text: id of the markdown cell that holds it} for a lesson file."""
+    cells = json.loads((course.LESSONS_DIR / lesson).read_text(encoding="utf-8"))["cells"]
+    found = {}
+    for cell in cells:
+        if cell["cell_type"] != "markdown":
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        for line in source.splitlines():
+            heading = re.match(r"#{1,6} (.+)", line)
+            if heading:
+                found.setdefault(heading.group(1).strip(), cell["id"])
+    return found
 
 
 def lesson_title(lesson: str) -> str:
-    return f"Lesson {int(lesson[:2])}"
+    """ "Lesson 3" (or "Lab") for a lesson file name."""
+    return course.lesson(lesson[:2]).label
+
+
+def fragment(lesson: str, section: str) -> str:
+    """The URL fragment that opens ``lesson`` at the cell holding the heading ``section``:
+    ``cell-id=<id>`` (JupyterLab resolves it even before the lesson's headings render)."""
+    cell_id = section_cells(lesson).get(section)
+    if cell_id is None:
+        raise KeyError(f"{lesson} has no heading {section!r}")
+    return f"cell-id={cell_id}"
 
 
 def link(lesson: str, section: str) -> str:
-    """A markdown link to a lesson section, relative to the lessons/ folder."""
-    return f"[{lesson_title(lesson)} · {section.replace('`', '')}]({lesson}#{anchor(section)})"
+    """A markdown link, relative to the lessons/ folder, to the cell holding a section heading."""
+    return f"[{lesson_title(lesson)} · {section.replace('`', '')}]({lesson}#{fragment(lesson, section)})"
 
 
 TERMS: list[Term] = [
@@ -121,7 +153,7 @@ TERMS: list[Term] = [
         L01,
         "5. What a derivative tells you: the tangent explorer",
         aliases=("stationary",),
-        also=((L04, "8. A zero gradient is necessary, not sufficient"),),
+        also=((L04, "9. A zero gradient is necessary, not sufficient"),),
     ),
     Term(
         "inflection point",
@@ -200,13 +232,17 @@ TERMS: list[Term] = [
     ),
     Term(
         "power rule",
-        "$\\frac{d}{dx}x^n = n\\,x^{n-1}$: bring the exponent down, lower it by one.",
+        "$\\frac{d}{dx}x^n = n\\,x^{n-1}$: bring the exponent down, lower it by one. It holds for every $x$ "
+        "when $n$ is a whole number (except $x = 0$ for negative $n$), and for $x > 0$ for any other real $n$, "
+        "where $x^n$ is defined.",
         L02,
         "2. The rules",
     ),
     Term(
         "product rule",
-        "$(fg)' = f'g + fg'$: each factor's derivative times the other factor.",
+        "$(fg)' = f'g + fg'$: each factor's derivative times the other factor, when both factors depend on "
+        "the variable (as in SiLU, $z\\,\\sigma(z)$). A weight times a fixed input, $w\\cdot x$, is the "
+        "constant-multiple rule in $w$.",
         L02,
         "2. The rules",
     ),
@@ -253,6 +289,16 @@ TERMS: list[Term] = [
         also=((L01, "8. Where there is no derivative"),),
     ),
     Term(
+        "SiLU (swish)",
+        "The gated activation $z\\,\\sigma(z)$: the input scaled by its own sigmoid. Smooth, about 0 for very "
+        "negative $z$ and about $z$ for large $z$; its slope $\\sigma(z)(1 + z(1 - \\sigma(z)))$ comes from the "
+        "product rule.",
+        L02,
+        "2. The rules",
+        aliases=("SiLU", "swish"),
+        also=((L02, "4. Derivatives of activation functions"),),
+    ),
+    Term(
         "softmax",
         "Turns a vector of scores into probabilities, $e^{z_i} / \\sum_j e^{z_j}$. Each output depends on "
         "every input, so its derivative is a Jacobian matrix.",
@@ -276,6 +322,7 @@ TERMS: list[Term] = [
         L02,
         "5. Derivatives of two losses",
         aliases=("binary cross-entropy",),
+        also=((L09, "2. The model and its gradient"),),
     ),
     # ---- lesson 3 -----------------------------------------------------------
     Term(
@@ -388,12 +435,30 @@ TERMS: list[Term] = [
         "6. Vector outputs: the Jacobian",
     ),
     Term(
+        "quadratic form",
+        "An expression $x^\\top A x = \\sum_{i,j} x_i A_{ij} x_j$. Its gradient is $(A + A^\\top)x$, which is $2Ax$ "
+        "only when $A$ is symmetric; $\\lVert x\\rVert^2$ is the case $A = I$.",
+        L04,
+        "7. Gradients of vector expressions",
+        aliases=("xᵀAx",),
+        also=((L06, "7. The normal equations: solving instead of descending"),),
+    ),
+    Term(
+        "multivariable chain rule",
+        "When $f$ depends on $t$ through several intermediate variables, $df/dt$ is a sum over the paths from "
+        "$t$ to $f$ of the products of the derivatives along each path; in matrix form "
+        "$\\nabla_x L(F(x)) = J_F^\\top \\nabla_F L$.",
+        L04,
+        "The multivariable chain rule: a sum over paths",
+        aliases=("sum over paths", "sum over the paths"),
+    ),
+    Term(
         "Hessian",
         "The matrix of second partial derivatives $H_{ij} = \\partial^2 f/\\partial x_i\\partial x_j$. Its "
         "eigenvalues are the curvatures along its eigenvectors. At a point with zero gradient: all positive, "
         "a minimum; all negative, a maximum; mixed signs, a saddle.",
         L04,
-        "7. Curvature: the Hessian",
+        "8. Curvature: the Hessian",
         also=((L05, "The general rule: Hessian eigenvalues"),),
     ),
     Term(
@@ -401,7 +466,7 @@ TERMS: list[Term] = [
         "How fast the slope changes: the second derivative, or in several variables the Hessian's "
         "eigenvalues. High curvature needs a small learning rate.",
         L04,
-        "7. Curvature: the Hessian",
+        "8. Curvature: the Hessian",
     ),
     Term(
         "saddle point",
@@ -409,7 +474,7 @@ TERMS: list[Term] = [
         "like $x^2 - y^2$ at the origin. A zero gradient is necessary for an interior minimum, not "
         "sufficient.",
         L04,
-        "8. A zero gradient is necessary, not sufficient",
+        "9. A zero gradient is necessary, not sufficient",
         aliases=("saddle",),
         also=((L05, "7. Local minima and saddle points"),),
     ),
@@ -432,8 +497,10 @@ TERMS: list[Term] = [
     ),
     Term(
         "stability limit",
-        "On a quadratic loss gradient descent converges exactly when $\\eta < 2/\\lambda_{\\max}$ (the largest "
-        "curvature): 1/3 on $x^2 + 3y^2$. The best fixed rate is $2/(\\lambda_{\\min} + \\lambda_{\\max})$.",
+        "On a quadratic loss whose curvatures are all positive, gradient descent converges exactly when "
+        "$\\eta < 2/\\lambda_{\\max}$ (the largest curvature): 1/3 on $x^2 + 3y^2$. The best fixed rate is "
+        "$2/(\\lambda_{\\min} + \\lambda_{\\max})$. A direction of zero or negative curvature (a saddle) never "
+        "shrinks, whatever the rate; momentum stretches the limit to $2(1 + \\beta)/\\lambda_{\\max}$.",
         L05,
         "4. The learning rate, derived",
         aliases=("stability", "stable"),
@@ -489,9 +556,39 @@ TERMS: list[Term] = [
         "momentum",
         "Gradient descent with a running velocity, $v \\leftarrow \\beta v + \\nabla L$, "
         "$w \\leftarrow w - \\eta v$: steps keep some of their direction, which speeds up long narrow "
-        "valleys.",
+        "valleys. On a quadratic it is stable for $0 < \\eta\\lambda < 2(1 + \\beta)$, and with the best "
+        "$\\eta$ and $\\beta$ it needs about $\\sqrt{\\kappa}$ times fewer steps than plain descent.",
         L05,
         "9. Momentum: a one-line extension",
+        aliases=("heavy ball",),
+        also=((L05, "Momentum, analysed: one 2 × 2 matrix per direction"),),
+    ),
+    Term(
+        "iteration matrix",
+        "The matrix that maps the state of an iterative method from one step to the next. For momentum on a "
+        "quadratic, along a curvature $\\lambda$: $\\begin{bmatrix} 1 + \\beta - \\eta\\lambda & -\\beta \\\\ 1 & 0 "
+        "\\end{bmatrix}$ acting on the last two errors.",
+        L05,
+        "Momentum, analysed: one 2 × 2 matrix per direction",
+    ),
+    Term(
+        "spectral radius",
+        "The largest modulus of a matrix's eigenvalues, $\\rho(M)$. Repeating $x \\leftarrow Mx$ shrinks every "
+        "start to 0 exactly when $\\rho(M) < 1$, roughly by the factor $\\rho$ per step.",
+        L05,
+        "Momentum, analysed: one 2 × 2 matrix per direction",
+    ),
+    Term(
+        "condition number",
+        "The ratio $\\kappa = \\lambda_{\\max}/\\lambda_{\\min}$ of the largest to the smallest curvature (for a "
+        "matrix, of its largest to smallest singular value). A large $\\kappa$ makes gradient descent slow and "
+        "costs digits in a linear solve; $\\kappa(X^\\top X) = \\kappa(X)^2$.",
+        L05,
+        "Momentum, analysed: one 2 × 2 matrix per direction",
+        also=(
+            (L06, "6. Feature scaling and the usable learning rate"),
+            (L06, "7. The normal equations: solving instead of descending"),
+        ),
     ),
     # ---- lesson 6 -----------------------------------------------------------
     Term(
@@ -547,6 +644,14 @@ TERMS: list[Term] = [
         "surface rounder, so a larger learning rate is stable and training is faster.",
         L06,
         "6. Feature scaling and the usable learning rate",
+    ),
+    Term(
+        "normal equations",
+        "$X^\\top X\\, w = X^\\top y$: the linear equations that the minimiser of the least-squares loss "
+        "$\\frac1n\\lVert Xw - y\\rVert^2$ solves, found by setting its gradient to zero. One solve costs about "
+        "$nd^2 + d^3/3$ and $d^2$ memory; gradient descent costs $2nd$ per step.",
+        L06,
+        "7. The normal equations: solving instead of descending",
     ),
     # ---- lesson 7 -----------------------------------------------------------
     Term(
@@ -628,12 +733,22 @@ TERMS: list[Term] = [
         also=((L08, "3. A forgotten `zero_grad`: gradients pile up"),),
     ),
     Term(
+        "vector-Jacobian product (VJP)",
+        "$v^\\top J$ for the Jacobian $J$ of a function and a vector $v$ shaped like its output, computed by one "
+        "reverse-mode pass without forming $J$: `y.backward(gradient=v)` puts it in `x.grad`.",
+        L07,
+        "`backward` on a vector: the `gradient` argument",
+        aliases=("vector-Jacobian", "vjp"),
+        also=((L07, "2. Forward mode and reverse mode"),),
+    ),
+    Term(
         "no_grad and detach",
         "`with torch.no_grad():` runs code without recording it (for parameter updates); `t.detach()` gives "
         "the same numbers without history (for logging or NumPy). Prefer `.detach()` to `.data`.",
         L07,
         "4. Updating parameters: `no_grad` and `detach`",
         aliases=("no_grad", "detach"),
+        also=((L07, "`detach` inside a computation: stopping a gradient"),),
     ),
     Term(
         "optimizer",
@@ -694,6 +809,41 @@ TERMS: list[Term] = [
         L08,
         "7. Gradient clipping",
         aliases=("clipping", "clip"),
+    ),
+    # ---- the lab ------------------------------------------------------------
+    Term(
+        "softmax regression",
+        "A linear classifier: each class $k$ gets a score $z_k = a\\cdot w_k$, the softmax turns the scores into "
+        "probabilities, and the cross-entropy is the loss. Its gradient is $\\frac1n A^\\top(P - Y)$. Also "
+        "called multinomial logistic regression.",
+        L09,
+        "2. The model and its gradient",
+        aliases=("multinomial logistic regression",),
+    ),
+    Term(
+        "one-hot encoding",
+        "Writing a class label as a vector with a 1 in the position of the class and 0 elsewhere (label 2 of "
+        "ten becomes $[0, 0, 1, 0, \\dots, 0]$), so that labels and predicted probabilities can be subtracted.",
+        L09,
+        "2. The model and its gradient",
+        aliases=("one-hot",),
+    ),
+    Term(
+        "held-out data",
+        "Examples set aside before training and never used for it (not even for standardising), so that "
+        "the model's score on them measures how it does on new data. Also called a test set.",
+        L09,
+        "1. The data",
+        aliases=("held-out", "held out", "test set"),
+    ),
+    Term(
+        "accuracy",
+        "The share of examples a classifier gets right: a *metric*, the number you report. It is a staircase "
+        "in the weights, with zero gradient almost everywhere, so models are trained on a smooth loss such "
+        "as the cross-entropy and judged by the accuracy on held-out data.",
+        L09,
+        "4. The loss is what we train on; the accuracy is what we care about",
+        aliases=("metric",),
     ),
 ]
 
@@ -767,13 +917,23 @@ def lookup(word: str) -> Lookup:
 
 
 def write_notebook(path) -> None:
-    """Write the glossary notebook (markdown generated from :data:`TERMS`, one search cell)."""
+    """Write the glossary notebook (markdown generated from :data:`TERMS`, one search cell).
+
+    Cells keep the ids of the notebook they replace, position by position, so that
+    regenerating it changes only the text that changed.
+    """
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
     cells = [new_markdown_cell(text) for text in markdown_cells()]
     cells.append(new_markdown_cell("## Search"))
     cells.append(new_code_cell(SEARCH_CELL))
+    try:
+        old_ids = [cell.id for cell in nbformat.read(str(path), as_version=4).cells]
+    except (OSError, ValueError):
+        old_ids = []
+    for cell, old_id in zip(cells, old_ids):
+        cell.id = old_id
     nb = new_notebook(
         cells=cells,
         metadata={

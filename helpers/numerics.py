@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from helpers.gradcheck import central_difference, forward_difference
+from helpers.plotting import COLORS, PALETTE
 
 __all__ = [
     "secant_slopes",
@@ -108,11 +109,10 @@ def plot_error_study(ax, study: ErrorStudy, title: str = "") -> dict:
 
     Both error curves, with dotted guide lines of slope 1 (forward: error ~ h) and
     slope 2 (central: error ~ h^2) through the truncation side, and the best h of
-    each method marked. Exact zeros are drawn at 1e-17 so the log axis can show
-    them. Returns the artists by name.
+    each method marked, and each branch labelled (round-off on the left, truncation on
+    the right) with an arrow up to the central curve. Exact zeros are drawn at 1e-17 so
+    the log axis can show them. Returns the artists by name.
     """
-    from helpers.plotting import COLORS, PALETTE
-
     floor = 1e-17
     hs = study.hs
     (forward,) = ax.loglog(
@@ -167,34 +167,35 @@ def plot_error_study(ax, study: ErrorStudy, title: str = "") -> dict:
     positive = np.concatenate([study.forward, study.central])
     positive = positive[positive > 0]
     ax.set_ylim(max(floor, positive.min() / 10) if positive.size else floor, None)
-    ax.text(
-        0.02,
-        0.98,
-        "round-off dominates",
-        transform=ax.transAxes,
-        va="top",
-        fontsize=9,
-        color="0.25",
-    )
-    ax.text(
-        0.98,
-        0.98,
-        "truncation dominates",
-        transform=ax.transAxes,
-        va="top",
-        ha="right",
-        fontsize=9,
-        color="0.25",
-    )
+    # each label sits under its own branch of the V, with an arrow up to the curve
+    logs = np.log10(hs)
+    labels = {}
+    for name, share, text in (
+        ("roundoff_label", 0.12, "round-off dominates:\nerror grows as h shrinks"),
+        ("truncation_label", 0.88, "truncation dominates:\nerror shrinks with h"),
+    ):
+        i = int(np.argmin(np.abs(logs - (logs[0] + share * (logs[-1] - logs[0])))))
+        on_curve = max(study.central[i], floor)
+        labels[name] = ax.annotate(
+            text,
+            xy=(hs[i], on_curve),
+            xytext=(hs[i], on_curve * 1e-4),
+            ha="center",
+            va="top",
+            fontsize=8.5,
+            color="0.25",
+            arrowprops={"arrowstyle": "->", "color": "0.35", "linewidth": 0.8},
+        )
     ax.set_xlabel("step size h")
     ax.set_ylabel("|estimate − exact derivative|")
     if title:
         ax.set_title(title, fontsize=10)
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="upper center", fontsize=8)
     return {
         "forward": forward,
         "central": central,
         "guide1": guide1,
         "guide2": guide2,
         **{f"best_{k}": v for k, v in best.items()},
+        **labels,
     }

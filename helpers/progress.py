@@ -60,17 +60,3 @@ def record(question_id: str, correct: bool, path: Path | None = None) -> None:
         os.replace(tmp.name, path)
     except OSError:
         pass  # a read-only folder must not break a lesson; progress is a convenience
-
-
-def lesson_summary(path: Path | None = None) -> dict[str, tuple[int, int]]:
-    """{lesson_prefix: (correct, total)} over every registered self-check question."""
-    from helpers.questions import all_questions
-
-    answers = load(path)
-    summary: dict[str, list[int]] = {}
-    for question in all_questions():
-        lesson = question.id.split(".", 1)[0]
-        done = summary.setdefault(lesson, [0, 0])
-        done[1] += 1
-        done[0] += bool(answers.get(question.id, {}).get("correct"))
-    return {lesson: (c, t) for lesson, (c, t) in sorted(summary.items())}

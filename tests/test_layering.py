@@ -29,8 +29,9 @@ AUTOGRADER_LAYERS = [
     ],
     # what test cells use, and the sandbox's own process
     ["autograder.testing", "autograder._child"],
-    # proxies (the grader's view of a student's value) and the sandbox (processes)
-    ["autograder.remote", "autograder.sandbox"],
+    # proxies (the grader's view of a student's value) and the sandbox (processes);
+    # what each test checks and where each known mistake is taught
+    ["autograder.remote", "autograder.sandbox", "autograder.mistakes"],
     # running one notebook
     ["autograder.engine"],
     # nbgrader preprocessors, one per module
@@ -40,6 +41,17 @@ AUTOGRADER_LAYERS = [
     ["autograder.config"],
     # a course directory, shared by the commands
     ["autograder.course"],
+    # the class report: its data, then reading a class, similar code and figures, then
+    # the numbers, the page, and building it all
+    ["autograder.classreport.model"],
+    [
+        "autograder.classreport.gather",
+        "autograder.classreport.similarity",
+        "autograder.classreport.figures",
+    ],
+    ["autograder.classreport.analysis"],
+    ["autograder.classreport.page"],
+    ["autograder.classreport"],
     # one module per command
     ["autograder.commands.common"],
     ["autograder.commands.*"],

@@ -16,6 +16,7 @@ from autograder.commands import (
     feedback,
     grade,
     release,
+    report,
     student_copy,
 )
 
@@ -25,6 +26,7 @@ INSTRUCTOR_COMMANDS: list[ModuleType] = [
     collect_zip,
     grade,
     feedback,
+    report,
     export,
     student_copy,
 ]

@@ -24,7 +24,7 @@ SUMMARY = "make a copy of the course for students (no answers)"
 EPILOG = """\
 example:
   python -m autograder student-copy ../calc101-student
-Copies lessons/, exercises/, helpers/, autograder/, docs and setup files; leaves out
+Copies lessons/, exercises/, data/, helpers/, autograder/, docs and setup files; leaves out
 solutions/, tests/ and benchmarks/, and refuses to finish if any solution or hidden-test
 text slipped in. In the copy, `check` runs the visible tests only and says so."""
 
@@ -32,6 +32,7 @@ text slipped in. In the copy, `check` runs the visible tests only and says so.""
 INCLUDE = [
     "lessons",
     "exercises",
+    "data",
     "helpers",
     "autograder",
     "tools",

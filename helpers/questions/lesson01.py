@@ -1,8 +1,6 @@
 """Self-checks of lesson 01, "Secant to tangent: what a derivative is"."""
 
-from helpers.checks import Question
-
-LINK = "01-secant-to-tangent.ipynb"
+from helpers.questions.model import Question
 
 QUESTIONS = [
     Question(
@@ -23,7 +21,6 @@ QUESTIONS = [
             (4.41, "4.41 is f(2.1), a value of the function, not a slope."),
         ],
         rtol=1e-6,
-        lesson_link=LINK,
     ),
     Question(
         id="01.slope-at-3",
@@ -42,7 +39,6 @@ QUESTIONS = [
             (3, "3 is x itself; the derivative of x² is 2x, not x."),
         ],
         rtol=1e-6,
-        lesson_link=LINK,
     ),
     Question(
         id="01.sign-at-minus-1.5",
@@ -62,7 +58,6 @@ QUESTIONS = [
             ),
             ("zero", "The slope is zero only at the bottom of the parabola, x = 0."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="01.slope-at-minus-1.5",
@@ -76,7 +71,6 @@ QUESTIONS = [
             (-1.5, "−1.5 is x; the derivative of x² is 2x."),
         ],
         rtol=1e-9,
-        lesson_link=LINK,
     ),
     Question(
         id="01.x-cubed-at-0",
@@ -93,7 +87,6 @@ QUESTIONS = [
             ("a minimum", "Just left of 0, f(−0.1) = −0.001 is lower than f(0) = 0."),
             ("a maximum", "Just right of 0, f(0.1) = 0.001 is higher than f(0) = 0."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="01.numeric-dy",
@@ -118,7 +111,6 @@ QUESTIONS = [
             ),
         ],
         rtol=1e-3,
-        lesson_link=LINK,
     ),
     Question(
         id="01.central-or-forward",
@@ -137,7 +129,6 @@ QUESTIONS = [
                 "plot shows its line with slope 1, the central one with slope 2.",
             )
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="01.relu-at-0",
@@ -157,7 +148,6 @@ QUESTIONS = [
             ),
         ],
         atol=1e-12,
-        lesson_link=LINK,
     ),
     Question(
         id="01.house-direction",
@@ -180,7 +170,6 @@ QUESTIONS = [
             ),
             ("leave w alone", "The derivative is not zero, so w is not at the minimum yet."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="01.house-gradient",
@@ -201,6 +190,5 @@ QUESTIONS = [
             (2.5e9, "2.5e9 is the loss L itself, not its derivative."),
         ],
         rtol=1e-6,
-        lesson_link=LINK,
     ),
 ]

@@ -1,8 +1,6 @@
 """Self-checks of lesson 02, "Derivative rules"."""
 
-from helpers.checks import Question
-
-LINK = "02-derivative-rules.ipynb"
+from helpers.questions.model import Question
 
 QUESTIONS = [
     Question(
@@ -20,7 +18,6 @@ QUESTIONS = [
             ("3*x**2", "You dropped the constant factor 4: (c·g)' = c·g'."),
             ("12*x", "The exponent goes down by one, from 3 to 2, not to 1."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="02.d-3x2-plus-100",
@@ -37,7 +34,6 @@ QUESTIONS = [
             ("6*x**2", "You multiplied by the exponent but forgot to lower it by one."),
             ("2*x", "You dropped the constant factor 3: (c·g)' = c·g'."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="02.d-5x3-2x-7",
@@ -50,7 +46,6 @@ QUESTIONS = [
             ("15*x**2", "The term −2x has derivative −2 (the power rule with n = 1: x' = 1)."),
             ("15*x**2 - 2*x", "−2x is −2·x¹; its derivative is −2·1·x⁰ = −2."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="02.d-5x3-2x-7-at-0",
@@ -64,7 +59,6 @@ QUESTIONS = [
             (2, "Right size, wrong sign: the −2x term has slope −2."),
         ],
         atol=1e-9,
-        lesson_link=LINK,
     ),
     Question(
         id="02.product-x2-x3",
@@ -80,7 +74,6 @@ QUESTIONS = [
             ("2*x**4", "That is only f'g; add fg' = x²·3x² = 3x⁴."),
             ("3*x**4", "That is only fg'; add f'g = 2x·x³ = 2x⁴."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="02.dw3-at-2",
@@ -94,7 +87,6 @@ QUESTIONS = [
             (24, "3w³ gives 24; the exponent goes down by one: 3w²."),
         ],
         rtol=1e-6,
-        lesson_link=LINK,
     ),
     Question(
         id="02.d-inverse-at-2",
@@ -108,7 +100,6 @@ QUESTIONS = [
             (0.5, "0.5 is J(2) = 1/2, the value."),
         ],
         rtol=1e-6,
-        lesson_link=LINK,
     ),
     Question(
         id="02.sigmoid-max-slope",
@@ -124,7 +115,6 @@ QUESTIONS = [
             (1, "1 is the largest slope of tanh, not of the sigmoid."),
         ],
         rtol=1e-6,
-        lesson_link=LINK,
     ),
     Question(
         id="02.tanh-slope-at-0",
@@ -137,7 +127,6 @@ QUESTIONS = [
             (0.25, "0.25 is the sigmoid's largest slope; tanh is steeper, 1 − 0² = 1."),
         ],
         rtol=1e-6,
-        lesson_link=LINK,
     ),
     Question(
         id="02.mse-slope",
@@ -154,7 +143,6 @@ QUESTIONS = [
             (9, "9 is the loss itself, not its derivative."),
         ],
         rtol=1e-6,
-        lesson_link=LINK,
     ),
     Question(
         id="02.bce-slope",
@@ -178,6 +166,56 @@ QUESTIONS = [
             (0.22314355131420976, "0.223 is the loss −ln 0.8 itself, not its derivative."),
         ],
         rtol=1e-3,
-        lesson_link=LINK,
+    ),
+    Question(
+        id="02.wx-which-rule",
+        prompt=(
+            "A neuron computes w · x. Which rule gives its slope with respect to the weight w, "
+            "for a fixed input x?"
+        ),
+        kind="choice",
+        answer="the constant-multiple rule",
+        options=[
+            "the constant-multiple rule",
+            "the product rule",
+            "the power rule",
+            "the chain rule",
+        ],
+        explanation=(
+            "The input x does not change when w does, so w · x is a constant times w and its slope "
+            "is x. The product rule is for two factors that both depend on the variable, such as "
+            "z · σ(z)."
+        ),
+        mistakes=[
+            (
+                "the product rule",
+                "The product rule would add w · (dx/dw), but dx/dw = 0: x is a fixed input. "
+                "It is the constant-multiple rule.",
+            ),
+            (
+                "the power rule",
+                "w appears to the first power only; its coefficient x is what matters.",
+            ),
+            ("the chain rule", "There is no function inside a function here, just x times w."),
+        ],
+    ),
+    Question(
+        id="02.silu-slope-at-0",
+        prompt="SiLU(z) = z · σ(z). What is its slope at z = 0? (σ(0) = 0.5)",
+        kind="number",
+        answer=0.5,
+        explanation=(
+            "Product rule: SiLU'(z) = 1 · σ(z) + z · σ'(z). At z = 0 the second term is "
+            "0 · σ'(0) = 0, so the slope is σ(0) = 0.5."
+        ),
+        mistakes=[
+            (
+                0.25,
+                "0.25 is σ'(0) alone; the product rule adds σ(0) · 1 and multiplies σ'(0) by z = 0.",
+            ),
+            (0.75, "At z = 0 the term z · σ'(z) is 0, not σ'(0) = 0.25."),
+            (0, "SiLU(0) = 0, but its slope there is σ(0) = 0.5."),
+        ],
+        rtol=1e-6,
     ),
 ]

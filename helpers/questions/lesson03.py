@@ -1,8 +1,7 @@
 """Self-checks of lesson 03, the chain rule (lessons/03-chain-rule.ipynb)."""
 
-from helpers.checks import Question
+from helpers.questions.model import Question
 
-LINK = "03-chain-rule.ipynb"
 FORGOT_INNER = "That is the outer derivative alone: you forgot to multiply by the inner derivative"
 
 QUESTIONS = [
@@ -31,7 +30,6 @@ QUESTIONS = [
                 "f(g(x)) would then be 5x² − 2, a different function.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="03.derivative-5x-2-squared",
@@ -46,7 +44,6 @@ QUESTIONS = [
             ("2*(5*x - 2)", FORGOT_INNER + " g'(x) = 5."),
             ("5*(5*x - 2)", "The factor 5 is there, but the outer derivative of u² is 2u, not u."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="03.h-prime-at-1",
@@ -60,7 +57,6 @@ QUESTIONS = [
             (4, "4 is the inner value 3·1 + 1; the derivative multiplies it by 6."),
             (6, "6 is the constant in front; multiply it by (3x + 1) at x = 1."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="03.h-prime-at-4.5",
@@ -76,7 +72,6 @@ QUESTIONS = [
             (100, "100 is h(4.5) = 10², the value of the function, not its slope."),
             (10, "10 is the inner value 2·4.5 + 1."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="03.x2plus1-cubed",
@@ -92,7 +87,6 @@ QUESTIONS = [
             ("6*(x**2 + 1)**2", "The inner derivative of x² + 1 is 2x, not 2."),
             ("6*x*(x**2 + 1)", "The outer derivative of u³ is 3u²: keep the square on (x² + 1)."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="03.graph-dfdx",
@@ -123,7 +117,6 @@ QUESTIONS = [
                 "144 is the value f itself, from the forward pass; the backward pass gives the slope.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="03.a-plus-a",
@@ -141,7 +134,6 @@ QUESTIONS = [
                 "(grad = ... instead of grad += ...).",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="03.sigmoid-10-layers",
@@ -160,7 +152,6 @@ QUESTIONS = [
             (2.5, "Slopes along a chain multiply; they do not add (0.25 × 10 = 2.5)."),
             (0.25, "That is one layer; the chain rule multiplies ten such factors."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="03.exploding-factor",
@@ -175,6 +166,5 @@ QUESTIONS = [
             (15, "Factors along a chain multiply (1.5¹⁰), they do not add up to 1.5 × 10."),
             (1.5, "That is one layer; there are ten factors."),
         ],
-        lesson_link=LINK,
     ),
 ]

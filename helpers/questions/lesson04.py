@@ -1,9 +1,7 @@
 """Self-checks of lesson 04, partial derivatives and gradients
 (lessons/04-partial-derivatives-and-gradients.ipynb)."""
 
-from helpers.checks import Question
-
-LINK = "04-partial-derivatives-and-gradients.ipynb"
+from helpers.questions.model import Question
 
 QUESTIONS = [
     Question(
@@ -21,7 +19,6 @@ QUESTIONS = [
             ("2*x*y + 5", "5y contains no x: with y held fixed it is a constant, derivative 0."),
             ("x**2 + 5", "That is ∂f/∂y (y varies, x held fixed). For ∂f/∂x, x varies."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="04.dfdy-x2y-5y",
@@ -37,7 +34,6 @@ QUESTIONS = [
             ("5", "x²y also changes with y: with x fixed it is x²·y, derivative x²."),
             ("2*x*y", "That is ∂f/∂x. For ∂f/∂y, hold x fixed and let y vary."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="04.grad-at-1-2",
@@ -50,7 +46,6 @@ QUESTIONS = [
             ([10, 8], "3y² at y = 2 is 3·4 = 12, not 3·2 = 6: square y before multiplying."),
             ([10, 38], "3y² means 3·(y²) = 12, not (3y)² = 36."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="04.gradient-shape",
@@ -73,7 +68,6 @@ QUESTIONS = [
                 "A (10000, 1) column is a 2-D array; the gradient has exactly the shape of w, (10000,).",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="04.steepest-slope",
@@ -98,7 +92,6 @@ QUESTIONS = [
             (-4, "−4 is the slope along the y-axis, u = [0, 1]; turning u towards ∇f gives more."),
             (4, "4 is the slope along u = [0, −1]; turning u towards ∇f gives more."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="04.level-set-slope",
@@ -121,7 +114,6 @@ QUESTIONS = [
                 "For every differentiable f the value on a level set is constant.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="04.saddle",
@@ -146,6 +138,60 @@ QUESTIONS = [
                 "Only a zero eigenvalue leaves the test inconclusive.",
             ),
         ],
-        lesson_link=LINK,
+    ),
+    Question(
+        id="04.grad-xAx",
+        prompt="For A = [[1, 2], [0, 3]] and x = [1, 1], what is the gradient of xᵀAx?",
+        kind="vector",
+        answer=[4, 8],
+        explanation=(
+            "∇(xᵀAx) = (A + Aᵀ)x. Here A + Aᵀ = [[2, 2], [2, 6]], so the gradient is "
+            "[2 + 2, 2 + 6] = [4, 8]."
+        ),
+        mistakes=[
+            ([6, 6], "That is 2Ax, right only for a symmetric A; this A is not, so use (A + Aᵀ)x."),
+            (
+                [3, 3],
+                "That is Ax: each xₖ appears twice in xᵀAx, once as a row and once as a column index.",
+            ),
+            ([2, 10], "That is 2Aᵀx; the gradient needs both A and Aᵀ: (A + Aᵀ)x."),
+        ],
+    ),
+    Question(
+        id="04.affine-jacobian-shape",
+        prompt="A has shape (3, 5) and b shape (3,). What is the shape of the Jacobian of Ax − b with respect to x?",
+        kind="shape",
+        answer=(3, 5),
+        explanation=("∂(Ax − b)ᵢ/∂xⱼ = Aᵢⱼ: the Jacobian is A itself, outputs × inputs = (3, 5)."),
+        mistakes=[
+            (
+                (5, 3),
+                "That is Aᵀ: a Jacobian has one row per output (3) and one column per input (5).",
+            ),
+            ((5,), "(5,) is the shape of x; the Jacobian has a row for each of the 3 outputs."),
+            (
+                (3,),
+                "(3,) is the shape of the output; the Jacobian has a column for each of the 5 inputs.",
+            ),
+        ],
+    ),
+    Question(
+        id="04.two-paths",
+        prompt=(
+            "f depends on t through u and v: at some t, ∂f/∂u = 2, du/dt = 4, ∂f/∂v = 3 and "
+            "dv/dt = −1. What is df/dt?"
+        ),
+        kind="number",
+        answer=5,
+        explanation=(
+            "Sum over the paths, each the product along it: ∂f/∂u·du/dt + ∂f/∂v·dv/dt = "
+            "2·4 + 3·(−1) = 8 − 3 = 5."
+        ),
+        mistakes=[
+            (8, "That is only the path through u; the path through v adds 3·(−1) = −3."),
+            (-3, "That is only the path through v; add the path through u, 2·4 = 8."),
+            (-24, "Paths add; only the derivatives *along* one path multiply."),
+        ],
+        rtol=1e-9,
     ),
 ]

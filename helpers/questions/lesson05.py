@@ -1,8 +1,6 @@
 """Self-checks of lesson 05, "Gradient descent"."""
 
-from helpers.checks import Question
-
-LINK = "05-gradient-descent.ipynb"
+from helpers.questions.model import Question
 
 QUESTIONS = [
     Question(
@@ -33,7 +31,6 @@ QUESTIONS = [
                 "knows which way is downhill from here.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="05.one-step",
@@ -60,7 +57,6 @@ QUESTIONS = [
             ),
             ([-0.2, 0.4], "That is the step −lr·∇L; add it to w to get the new weights."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="05.loss-after-step-1",
@@ -87,7 +83,6 @@ QUESTIONS = [
             (6.5536, "6.5536 is only the x² part; add 3·0.48² for the y part."),
         ],
         rtol=1e-4,
-        lesson_link=LINK,
     ),
     Question(
         id="05.predict-lr-0.3",
@@ -115,7 +110,6 @@ QUESTIONS = [
                 "−0.8, both smaller than 1 in size. lr = 0.3 is below the boundary 1/3.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="05.first-diverging-lr",
@@ -149,7 +143,6 @@ QUESTIONS = [
             ("2/3", "The curvature along y is the second derivative of 3y², which is 6, not 3."),
         ],
         rtol=1e-3,
-        lesson_link=LINK,
     ),
     Question(
         id="05.best-lr",
@@ -174,7 +167,6 @@ QUESTIONS = [
             ),
         ],
         rtol=1e-3,
-        lesson_link=LINK,
     ),
     Question(
         id="05.small-gradient-minimum",
@@ -195,7 +187,6 @@ QUESTIONS = [
             ),
             ("no", "It often is a minimum; the point is that the gradient alone cannot tell you."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="05.which-minimum",
@@ -225,7 +216,6 @@ QUESTIONS = [
                 "minimum is.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="05.minibatch",
@@ -254,6 +244,59 @@ QUESTIONS = [
                 "A batch gradient can be larger or smaller; it scatters around the full gradient.",
             ),
         ],
-        lesson_link=LINK,
+    ),
+    Question(
+        id="05.momentum-stable-range",
+        prompt=(
+            "Heavy-ball momentum with β = 0.5 on a quadratic whose largest curvature is λmax = 6. "
+            "Below which learning rate is it stable?"
+        ),
+        kind="number",
+        answer=0.5,
+        explanation=(
+            "Momentum is stable for 0 < ηλ < 2(1 + β) in every direction, so "
+            "η < 2(1 + 0.5)/6 = 3/6 = 0.5."
+        ),
+        mistakes=[
+            (1 / 3, "1/3 = 2/λmax is the limit without momentum; β = 0.5 stretches it by 1 + β."),
+            (1 / 6, "1/λmax is not the limit: the bound is 2(1 + β)/λmax."),
+        ],
+        rtol=1e-6,
+    ),
+    Question(
+        id="05.complex-roots",
+        prompt=(
+            "Momentum with β = 0.81; in some direction the two eigenvalues of the iteration matrix "
+            "M are complex. By what factor does the error there shrink per step?"
+        ),
+        kind="number",
+        answer=0.9,
+        explanation=(
+            "The two eigenvalues multiply to β; complex ones are conjugates with equal modulus, "
+            "so each has modulus √β = √0.81 = 0.9, whatever the learning rate."
+        ),
+        mistakes=[
+            (0.81, "0.81 is their product; each of the two conjugate roots has modulus √0.81."),
+            (0.19, "The modulus of the roots is √β, not 1 − β."),
+        ],
+        rtol=1e-6,
+    ),
+    Question(
+        id="05.sqrt-kappa",
+        prompt=(
+            "A quadratic's curvatures have condition number κ = λmax/λmin = 400. With their best "
+            "settings, about how many times fewer steps does momentum need than plain gradient descent?"
+        ),
+        kind="number",
+        answer=20,
+        explanation=(
+            "Plain descent shrinks the slow direction by about 1 − 2/κ per step, momentum with "
+            "the best η and β by about 1 − 2/√κ: the step counts differ by a factor √κ = √400 = 20."
+        ),
+        mistakes=[
+            (400, "That is κ itself; the speed-up is its square root."),
+            (200, "The step counts scale like κ/2 and √κ/2: their ratio is √κ."),
+        ],
+        rtol=0.05,
     ),
 ]

@@ -1,8 +1,6 @@
 """Self-checks of lesson 06, "Vectorized gradients"."""
 
-from helpers.checks import Question
-
-LINK = "06-vectorized-gradients.ipynb"
+from helpers.questions.model import Question
 
 QUESTIONS = [
     Question(
@@ -18,7 +16,6 @@ QUESTIONS = [
             ([0.2, -0.3, 0.1], "That is +lr·∇L, a step uphill. Gradient descent subtracts."),
             ([-2, 3, -1], "Right direction, but the step is scaled by the learning rate 0.1."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="06.residual",
@@ -40,7 +37,6 @@ QUESTIONS = [
             ),
             ("the loss", "The loss is one number, the mean of the squared residuals."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="06.residual-shape",
@@ -59,7 +55,6 @@ QUESTIONS = [
                 "(5,) is the shape of w and of the gradient; the residual has one entry per example.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="06.gradient-shape",
@@ -81,7 +76,6 @@ QUESTIONS = [
             ((5, 5), "(5, 5) is the shape of XᵀX (the Hessian up to 2/n), not of the gradient."),
             ((100, 5), "(100, 5) is X itself; the gradient has the shape of w."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="06.gradcheck-half",
@@ -103,7 +97,6 @@ QUESTIONS = [
                 "Swapping them would give a shape error, not a clean factor of 0.5.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="06.max-stable-lr",
@@ -132,7 +125,6 @@ QUESTIONS = [
             ),
         ],
         rtol=1e-3,
-        lesson_link=LINK,
     ),
     Question(
         id="06.why-scaling",
@@ -162,6 +154,52 @@ QUESTIONS = [
                 "nothing would improve. Standardising changes the *relative* curvatures.",
             ),
         ],
-        lesson_link=LINK,
+    ),
+    Question(
+        id="06.normal-equations",
+        prompt="Setting the gradient of L(w) = (1/n)‖Xw − y‖² to zero gives which equations?",
+        kind="choice",
+        answer="XᵀX w = Xᵀy",
+        options=["XᵀX w = Xᵀy", "X w = y", "XXᵀ w = Xy", "w = Xᵀy"],
+        explanation=(
+            "∇L = (2/n)Xᵀ(Xw − y) = 0 gives XᵀX w = Xᵀy: d equations for the d weights, "
+            "the normal equations."
+        ),
+        mistakes=[
+            (
+                "X w = y",
+                "Xw = y has n equations for d unknowns and usually no solution: the data are noisy. "
+                "The minimiser solves XᵀXw = Xᵀy instead.",
+            ),
+            ("XXᵀ w = Xy", "Check the shapes: XXᵀ is (n, n) while w is (d,). It is XᵀX, (d, d)."),
+            ("w = Xᵀy", "That skips the matrix XᵀX; it holds only when XᵀX = I."),
+        ],
+    ),
+    Question(
+        id="06.condition-squared",
+        prompt="A data matrix X has condition number κ(X) = 1000. What is the condition number of XᵀX?",
+        kind="number",
+        answer=1e6,
+        explanation=(
+            "The singular values of XᵀX are the squares of those of X, so κ(XᵀX) = κ(X)² = 10⁶: "
+            "forming XᵀX doubles the number of digits at risk."
+        ),
+        mistakes=[(1000, "XᵀX squares the singular values, and with them the condition number.")],
+        rtol=1e-6,
+    ),
+    Question(
+        id="06.xtx-memory",
+        prompt="How many bytes does XᵀX take in float64 for d = 20 000 features?",
+        kind="number",
+        answer=3.2e9,
+        explanation=(
+            "XᵀX is d × d: 20 000² = 4·10⁸ numbers of 8 bytes each, 3.2·10⁹ bytes (3.2 GB), "
+            "whatever the number of examples. Gradient descent needs only vectors of length d."
+        ),
+        mistakes=[
+            (1.6e5, "That is 8·d, one vector; XᵀX has d² entries."),
+            (4e8, "4·10⁸ is the number of entries; each float64 takes 8 bytes."),
+        ],
+        rtol=1e-6,
     ),
 ]

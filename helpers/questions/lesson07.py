@@ -1,8 +1,6 @@
 """Self-checks of lesson 07, "Automatic differentiation with PyTorch"."""
 
-from helpers.checks import Question
-
-LINK = "07-autograd-with-pytorch.ipynb"
+from helpers.questions.model import Question
 
 QUESTIONS = [
     Question(
@@ -32,7 +30,6 @@ QUESTIONS = [
                 "touch the graph or the gradients.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="07.zero-grad-why",
@@ -65,7 +62,6 @@ QUESTIONS = [
                 "step() uses whatever .grad holds; with a zero gradient it would not move at all.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="07.grad-at-4-3",
@@ -86,7 +82,6 @@ QUESTIONS = [
             ),
             ([43.0, 43.0], "43 is the loss itself; .grad holds its partial derivatives."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="07.z-grad-x",
@@ -105,7 +100,6 @@ QUESTIONS = [
             (6.0, "2y = 6 is only the derivative of 2xy; add 2x = 4 from x²."),
             (25.0, "25 is z itself, (2 + 3)²; x.grad is ∂z/∂x."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="07.grad-twice",
@@ -125,7 +119,6 @@ QUESTIONS = [
             ),
             ([0.0, 0.0], "Nothing cleared .grad: zero_grad() was never called."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="07.reverse-passes",
@@ -152,7 +145,6 @@ QUESTIONS = [
             ),
         ],
         rtol=1e-9,
-        lesson_link=LINK,
     ),
     Question(
         id="07.numeric-evals",
@@ -176,6 +168,48 @@ QUESTIONS = [
             (1, "One evaluation gives the loss, not its slope in 1000 directions."),
         ],
         rtol=1e-9,  # a count: 1001 is not 1000
-        lesson_link=LINK,
+    ),
+    Question(
+        id="07.vjp",
+        prompt=(
+            "y = M @ x with M = [[1, 2, 3], [4, 5, 6]] and x of shape (3,). After "
+            "y.backward(gradient=torch.tensor([1., 1.])), what is x.grad?"
+        ),
+        kind="vector",
+        answer=[5, 7, 9],
+        explanation=(
+            "backward with a gradient v computes vᵀJ, and the Jacobian of M @ x is M: "
+            "[1, 1] @ M = [1 + 4, 2 + 5, 3 + 6] = [5, 7, 9]. It has the shape of x."
+        ),
+        mistakes=[
+            ([6, 15], "That is M @ [1, 1, 1], the sums of the rows; x.grad is vᵀM, shaped like x."),
+        ],
+        rtol=1e-9,
+    ),
+    Question(
+        id="07.detach-factor",
+        prompt="x = torch.tensor(3., requires_grad=True). What does (x * x.detach()).backward() put in x.grad?",
+        kind="number",
+        answer=3,
+        explanation=(
+            "x.detach() is a constant 3 to autograd, so the expression is 3·x and its derivative "
+            "is 3: only one factor passes a gradient back."
+        ),
+        mistakes=[(6, "6 = 2x is the derivative of x·x; the detached factor passes no gradient.")],
+        rtol=1e-9,
+    ),
+    Question(
+        id="07.branch",
+        prompt=(
+            "def f(x): return x**2 if x > 0 else -3 * x. What gradient does autograd give at x = -1?"
+        ),
+        kind="number",
+        answer=-3,
+        explanation=(
+            "At x = −1 the else branch runs, so the recorded graph is −3·x and its derivative is "
+            "−3. Autograd differentiates the path that actually ran."
+        ),
+        mistakes=[(-2, "−2 = 2x is the slope of the other branch, which did not run at x = −1.")],
+        rtol=1e-9,
     ),
 ]

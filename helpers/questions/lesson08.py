@@ -1,8 +1,6 @@
 """Self-checks of lesson 08, "When training goes wrong"."""
 
-from helpers.checks import Question
-
-LINK = "08-when-training-goes-wrong.ipynb"
+from helpers.questions.model import Question
 
 _CAUSES = [
     "learning rate too large",
@@ -42,7 +40,6 @@ QUESTIONS = [
                 "Integer parameters truncate updates; these values are not whole numbers.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="08.climb-drift",
@@ -70,7 +67,6 @@ QUESTIONS = [
             ),
             ("integer parameters", "Integer parameters stop moving; these keep growing."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="08.nan-needs",
@@ -96,7 +92,6 @@ QUESTIONS = [
                 "That overflows to inf (or gives a large number), not NaN.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="08.integer-update",
@@ -119,7 +114,6 @@ QUESTIONS = [
             ),
             ([1.0, 1.0], "NumPy truncates toward zero, it does not round: 0.6 becomes 0."),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="08.clip",
@@ -142,7 +136,6 @@ QUESTIONS = [
                 "The norm is 50, above the limit 5, so the gradient must be scaled down.",
             ),
         ],
-        lesson_link=LINK,
     ),
     Question(
         id="08.sigmoid-chain",
@@ -159,7 +152,6 @@ QUESTIONS = [
         ],
         rtol=0.06,  # 1e-6 counts as right
         atol=0.0,
-        lesson_link=LINK,
     ),
     Question(
         id="08.grad-three-backwards",
@@ -177,6 +169,5 @@ QUESTIONS = [
             ),
             ([16.0, 36.0], "That is two calls; the question has three."),
         ],
-        lesson_link=LINK,
     ),
 ]

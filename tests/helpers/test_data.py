@@ -1,8 +1,23 @@
-"""helpers.data: seeded synthetic data sets and the preprocessing of lesson 06."""
+"""helpers.data: seeded synthetic data sets, the preprocessing of lesson 06, and the real
+digits data of the lab (found from the package, checksum-checked)."""
+
+import gzip
+import re
+import shutil
 
 import numpy as np
+import pytest
 
-from helpers.data import add_intercept, house_data, line_data, regression_data, standardize
+from helpers import data
+from helpers.data import (
+    add_intercept,
+    holdout_split,
+    house_data,
+    line_data,
+    load_digits,
+    regression_data,
+    standardize,
+)
 
 
 def test_data_sets_are_seeded_and_shaped():
@@ -43,3 +58,48 @@ def test_standardize_and_intercept():
     assert np.all(np.isfinite(zc)) and np.allclose(zc[:, 0], 0) and sc[0] == 0
     X1 = add_intercept(features)
     assert X1.shape == (50, 4) and np.all(X1[:, 0] == 1) and np.array_equal(X1[:, 1:], features)
+
+
+def test_digits_load_from_the_package_with_their_documented_shape():
+    X, y = load_digits()
+    assert X.shape == (1797, 64) and y.shape == (1797,)
+    assert X.dtype == float and y.dtype.kind == "i"
+    assert X.min() == 0 and X.max() == 16 and np.array_equal(X, np.round(X))
+    assert np.array_equal(np.unique(y), np.arange(10))
+    counts = np.bincount(y)
+    assert counts.min() == 174 and counts.max() == 183  # "balanced (174-183 each)" in data/README
+    assert data.DIGITS_FILE.parent.name == "data" and data.DIGITS_FILE.is_file()
+
+
+def test_digits_readme_states_the_real_checksum_source_and_licence():
+    readme = (data.DATA_DIR / "README.md").read_text()
+    assert data.DIGITS_SHA256 in readme
+    assert f"({data.DIGITS_FILE.stat().st_size:,} bytes)" in readme
+    assert "CC BY 4.0" in readme and "creativecommons.org/licenses/by/4.0" in readme
+    assert "doi.org/10.24432/C50P49" in readme and "archive.ics.uci.edu" in readme
+    assert re.search(r"1797 handwritten digits", readme)
+
+
+def test_a_changed_or_missing_digits_file_is_an_error(tmp_path):
+    copy = tmp_path / "digits.csv.gz"
+    shutil.copy(data.DIGITS_FILE, copy)
+    assert load_digits(copy)[0].shape == (1797, 64)
+    rows = gzip.decompress(copy.read_bytes()).decode().splitlines()
+    rows[0] = rows[0].replace("0,0,5", "0,0,6", 1)  # one pixel changed
+    copy.write_bytes(gzip.compress("\n".join(rows).encode()))
+    with pytest.raises(ValueError, match="not the digits file"):
+        load_digits(copy)
+    with pytest.raises(FileNotFoundError, match="ships with the course"):
+        load_digits(tmp_path / "nothing-here.csv.gz")
+
+
+def test_holdout_split_is_a_seeded_partition():
+    train, test = holdout_split(1797, test_fraction=0.25, seed=0)
+    assert len(test) == 449 and len(train) == 1797 - 449
+    assert np.array_equal(np.sort(np.concatenate([train, test])), np.arange(1797))
+    again = holdout_split(1797, 0.25, seed=0)
+    assert np.array_equal(again[0], train) and np.array_equal(again[1], test)
+    assert not np.array_equal(holdout_split(1797, 0.25, seed=1)[1], test)
+    for bad in (0.0, 1.0, -0.1):
+        with pytest.raises(ValueError):
+            holdout_split(10, bad)

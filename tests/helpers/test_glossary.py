@@ -136,10 +136,34 @@ def test_anchor_matches_jupyterlab_heading_ids():
         == "3.-A-forgotten-zero_grad:-gradients-pile-up"
     )
     assert anchor("A **bold** and *emphasised* word") == "A-bold-and-emphasised-word"
-    assert (
-        link("03-chain-rule.ipynb", "2. The chain rule")
-        == "[Lesson 3 · 2. The chain rule](03-chain-rule.ipynb#2.-The-chain-rule)"
-    )
+    assert anchor("Café &amp; crème") == "Café-&-crème"  # entities decoded, accents kept
+    # the browser test (tests/browser/test_glossary_links.py) checks these against a real render
+
+
+def test_links_point_at_the_cell_that_holds_the_heading():
+    cells = {c.id: c.source for c in nbformat.read(LESSONS / "03-chain-rule.ipynb", 4).cells}
+    text = link("03-chain-rule.ipynb", "2. The chain rule")
+    label, target = text[1:-1].split("](")
+    assert label == "Lesson 3 · 2. The chain rule"
+    file, fragment = target.split("#cell-id=")
+    assert file == "03-chain-rule.ipynb" and "## 2. The chain rule" in cells[fragment]
+    with pytest.raises(KeyError, match="no heading"):
+        link("03-chain-rule.ipynb", "2. The chain rules")
+
+
+@pytest.mark.parametrize("term", TERMS, ids=lambda t: t.term)
+def test_linked_sections_have_no_maths(term):
+    # a heading with LaTeX gets an id that depends on whether MathJax ran first
+    for _, section in places(term):
+        assert "$" not in section, (term.term, section)
+
+
+def test_glossary_lessons_come_from_the_manifest():
+    from helpers import course
+
+    files = {lesson.file for lesson in course.LESSONS}
+    for term in TERMS:
+        assert {term.lesson, *(name for name, _ in term.also)} <= files
 
 
 def test_notebook_shows_the_generated_glossary():

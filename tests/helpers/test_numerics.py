@@ -80,3 +80,18 @@ def test_plot_error_study_draws_both_curves():
         artists
     )
     assert np.all(artists["forward"].get_ydata() > 0)  # zeros are lifted onto the log axis
+
+
+def test_each_branch_label_points_at_its_own_branch():
+    study = difference_errors(np.sin, np.cos, 1.0)
+    fig, ax = new_figure()
+    artists = plot_error_study(ax, study)
+    roundoff, truncation = artists["roundoff_label"], artists["truncation_label"]
+    assert "round-off" in roundoff.get_text() and "truncation" in truncation.get_text()
+    # the arrow tips sit on the central curve, left and right of the bottom of the V
+    for label in (roundoff, truncation):
+        h, error = label.xy
+        assert error == study.central[np.flatnonzero(study.hs == h)[0]]
+        assert label.xyann[1] < error  # the text hangs below the curve, clear of it
+    assert roundoff.xy[0] < study.best_h("forward") and truncation.xy[0] > study.best_h("central")
+    assert study.forward[study.hs == truncation.xy[0]] > study.central[study.hs == truncation.xy[0]]

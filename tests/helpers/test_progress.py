@@ -32,16 +32,3 @@ def test_default_location_is_working_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("COURSE_PROGRESS_FILE")
     monkeypatch.chdir(tmp_path)
     assert progress.progress_path() == tmp_path / ".course-progress.json"
-
-
-def test_lesson_summary_counts_registered_questions(tmp_path):
-    from helpers.questions import all_questions
-
-    questions = all_questions()
-    summary = progress.lesson_summary(tmp_path / "none.json")
-    assert sum(total for _, total in summary.values()) == len(questions)
-    assert all(correct == 0 for correct, _ in summary.values())
-    if questions:
-        progress.record(questions[0].id, True, tmp_path / "p.json")
-        lesson = questions[0].id.split(".")[0]
-        assert progress.lesson_summary(tmp_path / "p.json")[lesson][0] == 1
