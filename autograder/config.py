@@ -132,12 +132,14 @@ def apply(
     ]
     # nbgrader's "feedback" template (its API insists on that name), with the page's
     # summary drawn by autograder/templates/feedback/course_feedback.html.j2
+    # (for GenerateFeedback's exporter only: the formgrader renders submissions with its
+    # own "formgrade" template, which this file name would break)
     feedback_templates = Path(nbgrader.__file__).parent / "server_extensions/formgrader/templates"
-    c.HTMLExporter.extra_template_basedirs = [
+    c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [
         str(PACKAGE_DIR / "templates"),
         str(feedback_templates),  # where GenerateFeedback finds nbgrader's own
     ]
-    c.HTMLExporter.template_file = "course_feedback.html.j2"
+    c.GenerateFeedback.HTMLExporter.template_file = "course_feedback.html.j2"
     c.ClearHiddenTests.enforce_metadata = False
     # what a student wrote is cleaned wherever nbconvert renders it for someone else (the
     # feedback pages, the formgrader's views); raw cells are left out of those pages

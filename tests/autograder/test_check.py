@@ -157,6 +157,17 @@ def _start_time(pid: int) -> str | None:
         return None
 
 
+def _state(pid: int) -> str:
+    """A process's state letter and command line ("Z" for a zombie, already dead)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            state = fh.read().rsplit(")", 1)[1].split()[0]
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return state + " " + fh.read().replace(b"\0", b" ").decode()[:100]
+    except OSError:
+        return "Z"
+
+
 def _descendants(root: int) -> set[tuple[int, str | None]]:
     """(pid, start time) of ``root``'s descendants (a pid reused later is not confused)."""
     from autograder.sandbox import _process_tree
@@ -200,8 +211,12 @@ def test_interrupting_check_in_a_class_is_safe(tmp_path, reference_copy):
     assert proc.returncode == 130, err
     assert err.strip() == "error: interrupted" and "Traceback" not in out + err
     time.sleep(1)
-    still = [pid for pid, start in tree if start is not None and _start_time(pid) == start]
-    assert not still, "a process of the interrupted check is still running"
+    still = [
+        (pid, _state(pid))
+        for pid, start in tree
+        if start is not None and _start_time(pid) == start and _state(pid)[0] != "Z"
+    ]
+    assert not still, f"processes of the interrupted check still run: {still}"
     assert list(scratch.iterdir()) == []
     again = json.loads(run("check", reference_copy, "--json").stdout)
     assert again == first

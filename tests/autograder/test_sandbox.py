@@ -120,7 +120,7 @@ places = ["/tmp", "/dev/shm", os.getcwd(), os.environ.get("HOME", "/tmp"), "/", 
           "/etc", sys.prefix, os.path.dirname(os.__file__)] + [p for p in sys.path if p]
 for place in places:
     for name in ("planted.txt", "numpy.py", "statistics.py", "sitecustomize.py"):
-        path = os.path.join(place, name)
+        path = os.path.abspath(os.path.join(place, name))  # (sys.path may hold relative names)
         try:
             with open(path, "w") as fh:
                 fh.write("raise SystemExit('planted module imported')\n")
@@ -130,7 +130,7 @@ for place in places:
             refused.append(path)
     try:
         os.makedirs(os.path.join(place, "planted-dir", "deeper"))
-        written.append(os.path.join(place, "planted-dir"))
+        written.append(os.path.abspath(os.path.join(place, "planted-dir")))
     except OSError:
         pass
 subprocess.Popen(["sleep", "300"])

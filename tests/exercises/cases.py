@@ -334,6 +334,18 @@ EX01 = [
     ),
     ex01(
         "mistake-grad-f-partial-y",
+        "a sign slip in df/dy: +6xy (no message names it: the coordinate is)",
+        {
+            "grad_f": """
+            def grad_f(w):
+                x, y = np.asarray(w, dtype=float)
+                return np.array([6 * x**2 - 3 * y**2, 6 * x * y + 5])
+        """
+        },
+        {"test_grad_f": ["gradient coordinate 1 (df/dy)"]},
+    ),
+    ex01(
+        "mistake-grad-f-lost-constant",
         "drops the 5 of d(5y)/dy",
         {
             "grad_f": """
