@@ -48,7 +48,7 @@ import signal
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -89,6 +89,10 @@ def preload_for(nb: NotebookNode) -> tuple[str, ...]:
     for name in ("sympy", "torch", "matplotlib.pyplot"):
         if name.split(".")[0] in text:
             mods.append(name)
+    if "torch" in mods:
+        # an optimizer's first step imports torch._dynamo (seconds): once in the zygote,
+        # not once in every submission's session
+        mods.append("torch._dynamo")
     return tuple(mods)
 
 
@@ -140,7 +144,13 @@ def close_sandboxes() -> None:
 # ------------------------------------------------------------------- limits
 class Limits:
     """The budgets of one submission: per cell or test, per notebook, memory, output,
-    and the memory the grader may use to check one test's answers."""
+    and the memory the grader may use to check one test's answers.
+
+    ``call_budgets`` (optional) gives a shorter limit to each call a test makes:
+    ``{test id: {function name: seconds}}``, ``"*"`` standing for any function of that
+    test (see :mod:`autograder.budgets`, which derives them from the reference
+    solution's own time); a call is never given more than ``cell_seconds``.
+    """
 
     def __init__(
         self,
@@ -148,6 +158,7 @@ class Limits:
         notebook_seconds: float = 90.0,
         memory_mb: int = 1024,
         output_chars: int = 10_000,
+        call_budgets: Mapping[str, Mapping[str, float]] | None = None,
         grader_memory_mb: int = 2048,
     ):
         self.cell_seconds = float(cell_seconds)
@@ -155,6 +166,16 @@ class Limits:
         self.memory_mb = int(memory_mb)
         self.output_chars = int(output_chars)
         self.grader_memory_mb = int(grader_memory_mb)
+        self.call_budgets = {
+            test: {name: float(seconds) for name, seconds in per_test.items()}
+            for test, per_test in (call_budgets or {}).items()
+        }
+
+    def call_seconds(self, test_id: str, function: str) -> float | None:
+        """The budget of one call to ``function`` in test ``test_id``, if it has one."""
+        per_test = self.call_budgets.get(test_id, {})
+        budget = per_test.get(function, per_test.get("*"))
+        return None if budget is None else min(budget, self.cell_seconds)
 
     def session_limits(self) -> dict[str, int]:
         return {
@@ -280,6 +301,7 @@ class Submission:
         self._sources: NotebookSources | None = None
         self.broken: str | None = None  # set when the grading protocol itself fails
         self.may_restart = True
+        self.calls: list[tuple[str, str, float]] = []  # (test id, function, seconds) that returned
 
     # ---- time
     def remaining(self) -> float:
@@ -439,18 +461,31 @@ class Submission:
                 "kwargs": remote.encode_argument(dict(kwargs)),
                 "report_inputs": report_inputs,
             }
-            timeout = min(self.limits.cell_seconds, scope.deadline - time.monotonic())
+            budget = self.limits.call_seconds(scope.test_id, label)
+            timeout = min(
+                self.limits.cell_seconds if budget is None else budget,
+                scope.deadline - time.monotonic(),
+            )
             if timeout <= 0:
                 raise OutOfTime()
+            started = time.monotonic()
             reply = wire.call_reply(self._request(message, timeout, wire.MAX_MESSAGE_BYTES))
+            self.calls.append((scope.test_id, label, time.monotonic() - started))
         except wire.WireError as exc:
             if self.session is not None:
                 self.session.kill()
             raise StudentError(f"calling {label} broke the grading protocol ({exc})") from None
         except SessionLost as lost:
             if lost.timed_out:
+                budget = self.limits.call_seconds(scope.test_id, label)
+                call_limit = (
+                    ""
+                    if budget is None or budget >= self.limits.cell_seconds
+                    else f"{budget:.1f} s for this call, many times what the reference "
+                    "solution needs; "
+                )
                 raise StudentError(
-                    f"{label} did not finish in time (limit "
+                    f"{label} did not finish in time ({call_limit}limit "
                     f"{self.limits.cell_seconds:.0f} s per test): is there an "
                     "infinite loop, or a loop that never meets its stopping "
                     "condition?",
@@ -535,9 +570,10 @@ class TestScope:
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, submission: Submission, deadline: float):
+    def __init__(self, submission: Submission, deadline: float, test_id: str = ""):
         self.submission = submission
         self.deadline = deadline
+        self.test_id = test_id  # the test cell's grade id: which call budgets apply
 
     @property
     def generation(self) -> int:
@@ -612,10 +648,12 @@ class NotebookRunner:
         self.limits = limits
         self.log = log
         self.forbidden_packages = tuple(forbidden_packages)
+        self.calls: list[tuple[str, str, float]] = []  # the last run's calls and their times
 
     def run(self, nb: NotebookNode) -> NotebookNode:
         _preload_in_grader(nb)
         sub = Submission(self.sandbox, self.limits)
+        self.calls = sub.calls
         try:
             for cell in nb.cells:
                 if cell.cell_type != "code":
@@ -693,10 +731,11 @@ class NotebookRunner:
                 _error("TimeoutError", "not run: the time budget for this notebook was used up")
             ]
         deadline = time.monotonic() + budget
+        test_id = str(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", ""))
         try:
             hidden = hidden_lines(cell.source)
             answer = run_bounded(
-                lambda: self._test_in_child(sub, tree, deadline, hidden),
+                lambda: self._test_in_child(sub, tree, deadline, hidden, test_id),
                 budget + GRACE_SECONDS,
                 self.limits.grader_memory_mb * 1024 * 1024,
             )
@@ -716,6 +755,10 @@ class NotebookRunner:
                     f"budget ({self.limits.grader_memory_mb} MB): is your answer very large?",
                 )
             ]
+        sub.calls += [
+            (str(test), str(name), float(seconds))
+            for test, name, seconds in answer.get("calls", [])
+        ]
         if answer.get("broken"):
             sub.broken = str(answer["broken"])
         if answer.get("session_lost"):
@@ -723,22 +766,24 @@ class NotebookRunner:
         return [NotebookNode(output) for output in answer.get("outputs", [])]
 
     def _test_in_child(
-        self, sub: Submission, tree: ast.Module, deadline: float, hidden: range
+        self, sub: Submission, tree: ast.Module, deadline: float, hidden: range, test_id: str
     ) -> dict[str, Any]:
-        """Run the test (in the bounded child process); outputs as JSON-able dicts."""
+        """Run the test (in the bounded child process); outputs as JSON-able dicts, and
+        the calls it made with their times (for the parent's :attr:`Submission.calls`)."""
         sub.may_restart = False
-        outputs = [dict(o) for o in self._run_test_code(sub, tree, deadline, hidden)]
+        sub.calls = []
+        outputs = [dict(o) for o in self._run_test_code(sub, tree, deadline, hidden, test_id)]
         for output in outputs:
             if "traceback" in output:
                 output["traceback"] = list(output["traceback"])
         lost = sub.session is None or not sub.session.alive
-        return {"outputs": outputs, "session_lost": lost, "broken": sub.broken}
+        return {"outputs": outputs, "session_lost": lost, "broken": sub.broken, "calls": sub.calls}
 
     def _run_test_code(
-        self, sub: Submission, tree: ast.Module, deadline: float, hidden: range
+        self, sub: Submission, tree: ast.Module, deadline: float, hidden: range, test_id: str
     ) -> list[NotebookNode]:
         used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-        scope = TestScope(sub, deadline=deadline)
+        scope = TestScope(sub, deadline=deadline, test_id=test_id)
         captured = io.StringIO()
         try:
             namespace: dict[str, Any] = {"__builtins__": builtins, "__name__": "__main__"}

@@ -15,7 +15,7 @@ What is here:
 * :class:`DescentRun` - the path, losses and gradient norms of one run, and why
   it stopped. :func:`verdict` classifies a run: converged, oscillating,
   diverged, escaping (the loss falls without bound) or still descending.
-* :func:`quadratic_stability` and :func:`contraction_factor` - the stability
+* :func:`quadratic_stability`, :func:`contraction_factor` and :func:`max_stable_lr` - the stability
   analysis of lesson 05: on a quadratic with Hessian eigenvalues ``lam``, each
   step multiplies the error along eigenvector ``i`` by ``1 - lr * lam_i``, so
   the run converges exactly when ``|1 - lr * lam_i| < 1`` for every ``i``, i.e. (when
@@ -172,18 +172,23 @@ def _increasing(values) -> bool:
     return len(values) > 1 and bool(np.all(np.diff(values) > 0))
 
 
-def verdict(run: DescentRun, rel_tol: float = 1e-3, abs_tol: float = 1e-6) -> str:
+def verdict(run: DescentRun, grad_tol: float = 1e-3, loss_tol: float = 1e-6) -> str:
     """Classify a run; the answer is a key of :data:`VERDICTS`. Checked in this order:
 
     * ``diverged``: a non-finite iterate, or the last five steps each longer than
       the one before while the loss rose;
-    * ``converged``: final gradient norm ``<= max(abs_tol, rel_tol * initial norm)``
-      (``"converged, zig-zagging"`` when most of the last ten steps reversed direction);
+    * ``converged``: the final gradient norm is at most ``grad_tol`` (absolute) *and*
+      the loss has stopped falling: the last step lowered it by at most ``loss_tol``
+      times the whole decrease so far (``"converged, zig-zagging"`` when most of the
+      last ten steps reversed direction). A gradient that is merely small compared
+      with where the run started is not enough: in a slow valley such as
+      Rosenbrock's it shrinks a thousandfold while the run is still far from the
+      minimum and the loss still falls;
     * ``diverged``: a final loss above the starting loss;
     * ``escaping``: the last five steps grow while the loss falls, and the last
       step is longer than the first (e.g. sliding off a saddle);
     * ``oscillating``: most of the last ten steps reverse direction;
-    * ``still descending``: anything else.
+    * ``still descending``: anything else - not converged after ``run.num_steps`` steps.
     """
     if not run.finite:
         return "diverged"
@@ -201,7 +206,12 @@ def verdict(run: DescentRun, rel_tol: float = 1e-3, abs_tol: float = 1e-6) -> st
     steps = run.steps[-11:]
     turns = np.einsum("ij,ij->i", steps[:-1], steps[1:]) if len(steps) > 1 else np.zeros(0)
     zigzag = len(turns) >= 2 and np.mean(turns < 0) > 0.5
-    if norms[-1] <= max(abs_tol, rel_tol * norms[0]):
+    settled = (
+        not have_loss
+        or len(losses) < 2
+        or (losses[-2] - losses[-1] <= loss_tol * max(losses[0] - losses[-1], 1e-300))
+    )
+    if norms[-1] <= grad_tol and settled:
         return "converged, zig-zagging" if zigzag else "converged"
     if have_loss and losses[-1] > losses[0] * (1 + 1e-12) + 1e-12:
         return "diverged"
@@ -264,16 +274,32 @@ def quadratic_stability(hessian) -> Stability:
     return Stability(eigenvalues, 2.0 / high, 2.0 / (low + high), (high - low) / (high + low))
 
 
-def contraction_factor(eigenvalues, lr):
-    """``max_i |1 - lr * lam_i|``: how much one step shrinks the slowest direction.
+def contraction_factor(eigenvalues, lr, momentum: float = 0.0):
+    """How much one step shrinks the slowest direction of a quadratic (lesson 05).
 
+    Without momentum it is ``max_i |1 - lr * lam_i|``. With heavy-ball momentum ``beta``
+    the error along an eigen-direction follows ``e_{k+1} = (1 + beta - lr lam) e_k -
+    beta e_{k-1}``, and the factor is the larger absolute root of ``r^2 - (1 + beta -
+    lr lam) r + beta`` (``sqrt(beta)`` for a complex pair), the worst over the eigenvalues.
     ``< 1`` means the run converges on the quadratic, ``> 1`` that it diverges.
     ``lr`` may be an array (for plotting the factor against the learning rate).
     """
     lams = np.asarray(eigenvalues, dtype=float).reshape(-1, 1)
     lr = np.asarray(lr, dtype=float)
-    factors = np.abs(1.0 - lams * lr.reshape(1, -1)).max(axis=0)
+    a = 1.0 + momentum - lams * lr.reshape(1, -1)
+    disc = a**2 - 4.0 * momentum
+    root = np.sqrt(np.abs(disc))
+    real = np.maximum(np.abs(a + root), np.abs(a - root)) / 2.0
+    radius = np.where(disc >= 0, real, np.sqrt(momentum))  # complex pair: |r| = sqrt(beta)
+    factors = radius.max(axis=0)
     return factors.reshape(lr.shape) if lr.ndim else float(factors[0])
+
+
+def max_stable_lr(eigenvalues, momentum: float = 0.0) -> float:
+    """The stability boundary ``2 (1 + beta) / lam_max`` of gradient descent with momentum
+    ``beta`` on a quadratic (0 when a curvature is <= 0: no learning rate is stable)."""
+    lams = np.asarray(eigenvalues, dtype=float)
+    return 0.0 if lams.min() <= 0 else 2.0 * (1.0 + momentum) / float(lams.max())
 
 
 # ----------------------------------------------------------------------------

@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import math
 
+from helpers import activations
+from helpers.plotting import COLORS
+
 __all__ = ["Value", "topological_order", "trace_table", "plot_graph"]
 
 
@@ -111,22 +114,20 @@ class Value:
     def log(self):
         return Value(math.log(self.data), parents=(self,), local_grads=(1.0 / self.data,), op="log")
 
+    # the activations and their derivatives have one home: helpers.activations (lesson 02)
     def tanh(self):
-        t = math.tanh(self.data)
-        return Value(t, parents=(self,), local_grads=(1.0 - t * t,), op="tanh")
+        local = float(activations.tanh_prime(self.data))
+        return Value(activations.tanh(self.data), parents=(self,), local_grads=(local,), op="tanh")
 
     def sigmoid(self):
-        s = 1.0 / (1.0 + math.exp(-self.data))
-        return Value(s, parents=(self,), local_grads=(s * (1.0 - s),), op="sigmoid")
-
-    def relu(self):
-        # ReLU'(0) = 0, the convention of PyTorch and JAX (lesson 01)
+        local = float(activations.sigmoid_prime(self.data))
         return Value(
-            max(0.0, self.data),
-            parents=(self,),
-            local_grads=(1.0 if self.data > 0 else 0.0,),
-            op="relu",
+            activations.sigmoid(self.data), parents=(self,), local_grads=(local,), op="sigmoid"
         )
+
+    def relu(self):  # ReLU'(0) = 0, the convention of PyTorch and JAX (lesson 01)
+        local = float(activations.relu_prime(self.data))
+        return Value(activations.relu(self.data), parents=(self,), local_grads=(local,), op="relu")
 
     # -- the backward pass ---------------------------------------------------
     def backward(self) -> None:
@@ -193,8 +194,6 @@ def plot_graph(ax, root: Value) -> None:
     derivative that backward() multiplies by (two labels when the parent is used
     twice, as in ``a + a``).
     """
-    from helpers.plotting import COLORS
-
     order = topological_order(root)
     depth: dict[int, int] = {}
     for node in order:

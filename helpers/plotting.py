@@ -11,11 +11,13 @@ Interactive figures come from :func:`helpers.widgets.interactive_figure`.
 from __future__ import annotations
 
 import base64
+import colorsys
 import html
 import io
 
 import numpy as np
 from cycler import cycler
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 
 # Okabe & Ito (2008), safe for the common colour-vision deficiencies.
@@ -43,6 +45,38 @@ COLORS = {
     "accent": PALETTE["sky"],
 }
 CYCLE = [PALETTE[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky", "black")]
+
+
+def relative_luminance(color) -> float:
+    """WCAG 2 relative luminance of a Matplotlib colour (0 black ... 1 white)."""
+    channels = np.asarray(to_rgb(color))
+    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])
+
+
+def contrast_ratio(foreground, background="white") -> float:
+    """WCAG 2 contrast ratio, from 1 (same) to 21 (black on white)."""
+    light, dark = sorted((relative_luminance(foreground), relative_luminance(background)))[::-1]
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_color(color, background="white", minimum: float = 4.5) -> str:
+    """``color`` darkened (same hue and saturation) until text in it reaches WCAG AA
+    contrast (4.5:1) against ``background``; unchanged if it already does.
+
+    Okabe-Ito's orange, green or purple are fine for lines but too light for text on white.
+    """
+    hue, lightness, saturation = colorsys.rgb_to_hls(*to_rgb(color))
+    while (
+        lightness > 0
+        and contrast_ratio(colorsys.hls_to_rgb(hue, lightness, saturation), background) < minimum
+    ):
+        lightness -= 0.01
+    return to_hex(colorsys.hls_to_rgb(hue, max(lightness, 0.0), saturation))
+
+
+# The role colours for text (labels drawn in a figure): dark enough to read.
+TEXT_COLORS = {role: text_color(color) for role, color in COLORS.items()}
 
 STYLE = {
     "axes.prop_cycle": cycler(color=CYCLE),

@@ -39,8 +39,12 @@ AUTOGRADER_LAYERS = [
     ["autograder.preprocessors"],
     # the course's nbgrader configuration
     ["autograder.config"],
+    # call budgets from the reference solution's time; the gradebook's database
+    ["autograder.budgets", "autograder.gradebook"],
     # a course directory, shared by the commands
     ["autograder.course"],
+    # one task per submission, on a Dask cluster or in this process
+    ["autograder.cluster"],
     # the class report: its data, then reading a class, similar code and figures, then
     # the numbers, the page, and building it all
     ["autograder.classreport.model"],
@@ -60,6 +64,44 @@ AUTOGRADER_LAYERS = [
     ["autograder.cli"],
     ["autograder.__main__"],
 ]
+
+# helpers/, bottom to top
+HELPERS_LAYERS = [
+    # the ground floor: the course manifest, activations, plotting style, progress file,
+    # the lessons' numerical building blocks
+    [
+        "helpers",
+        "helpers.course",
+        "helpers.activations",
+        "helpers.plotting",
+        "helpers.progress",
+        "helpers.data",
+        "helpers.descent",
+        "helpers.gradcheck",
+    ],
+    # maths and content built on them; the self-check model
+    [
+        "helpers.functions",
+        "helpers.failures",
+        "helpers.graph",
+        "helpers.multivariable",
+        "helpers.numerics",
+        "helpers.rules",
+        "helpers.glossary",
+        "helpers.grading",
+        "helpers.questions.model",
+    ],
+    # the explorers' controls and their shared base; the question bank of each lesson
+    ["helpers.widgets.controls", "helpers.questions.lesson*"],
+    ["helpers.widgets.base", "helpers.questions"],
+    # the explorers (the secant explorer extends the tangent explorer)
+    ["helpers.widgets.*"],
+    ["helpers.widgets.secant"],
+    ["helpers.widgets"],
+    # what the notebooks call: self-checks and the course home
+    ["helpers.checks", "helpers.home"],
+]
+LAYERS = {"autograder": AUTOGRADER_LAYERS, "helpers": HELPERS_LAYERS}
 
 
 def module_name(path: Path) -> str:
@@ -89,9 +131,14 @@ def imports_of(path: Path, name: str | None = None) -> list[tuple[int, str]]:
 
 
 def layer_of(name: str, layers: list[list[str]]) -> int | None:
+    """The layer that lists ``name`` itself, else the first with a pattern that matches it
+    (``pkg.*``, ``pkg.prefix*``)."""
+    for index, patterns in enumerate(layers):
+        if name in patterns:
+            return index
     for index, patterns in enumerate(layers):
         for pattern in patterns:
-            if name == pattern or (pattern.endswith(".*") and name.startswith(pattern[:-1])):
+            if pattern.endswith("*") and name.startswith(pattern[:-1]):
                 return index
     return None
 
@@ -100,19 +147,25 @@ def package_modules(package: str) -> list[Path]:
     return sorted((ROOT / package).rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", package_modules("autograder"), ids=module_name)
-def test_autograder_module_has_a_layer_and_imports_only_below_it(path):
-    me = module_name(path)
-    mine = layer_of(me, AUTOGRADER_LAYERS)
+@pytest.mark.parametrize(
+    "path",
+    package_modules("autograder") + package_modules("helpers"),
+    ids=module_name,
+)
+def test_module_has_a_layer_and_imports_only_below_it(path):
     if path.name == "nbgrader_config.py":  # a traitlets config file, not a module
         return
-    assert mine is not None, f"{me} is in no layer of AUTOGRADER_LAYERS: add it"
-    modules = {module_name(p) for p in package_modules("autograder")}
+    me = module_name(path)
+    package = me.split(".")[0]
+    layers = LAYERS[package]
+    mine = layer_of(me, layers)
+    assert mine is not None, f"{me} is in no layer of {package}'s layers: add it"
+    modules = {module_name(p) for p in package_modules(package)}
     upward = []
     for line, imported in imports_of(path):
         if imported not in modules or imported == me:
             continue  # another package, or a name imported from a module
-        theirs = layer_of(imported, AUTOGRADER_LAYERS)
+        theirs = layer_of(imported, layers)
         assert theirs is not None, f"{imported} is in no layer"
         if theirs >= mine:
             upward.append(f"line {line}: {imported} (layer {theirs} >= {mine})")

@@ -34,7 +34,7 @@ from typing import Any, TextIO
 import nbformat
 
 from autograder import config as cfg
-from autograder.commands.common import EXAMPLE, add_course_arguments
+from autograder.commands.common import EXAMPLE, add_course_arguments, use_gradebook
 from autograder.course import (
     LMS_IDS_FILE,
     api,
@@ -73,11 +73,11 @@ MAX_ZIP_BYTES = 4 * 1024**3
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("assignment", metavar="ASSIGNMENT", help="e.g. " + EXAMPLE)
     parser.add_argument("zip", metavar="ZIP", help="the zip downloaded from the LMS")
-    add_course_arguments(parser, db=False)
+    add_course_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    collect_zip(args.assignment, args.zip, args.course)
+    collect_zip(args.assignment, args.zip, args.course, db_url=args.db)
     return EXIT_OK
 
 
@@ -338,7 +338,7 @@ def _collector_plugin(students: set[str]) -> type:
     return RebuiltZipNames
 
 
-def _record_lms_ids(course: Path, assignment: str, plan: Plan) -> None:
+def _record_lms_ids(course: Path, assignment: str, plan: Plan, db_url: str | None) -> None:
     """Keep the LMS's ids: the gradebook's student records, and lms_ids.csv."""
     from nbgrader.api import Gradebook
 
@@ -366,7 +366,7 @@ def _record_lms_ids(course: Path, assignment: str, plan: Plan) -> None:
     partial = path.with_name(path.name + ".tmp")
     partial.write_text(buffer.getvalue(), encoding="utf-8")
     partial.replace(path)  # (never half written)
-    nbgrader = api(course)
+    nbgrader = api(course, db_url)
     with Gradebook(nbgrader.coursedir.db_url, nbgrader.coursedir.course_id) as gb:
         for sid, entry in plan.chosen.items():
             # (names stay in lms_ids.csv: nbgrader's pages show the gradebook's names
@@ -378,7 +378,11 @@ def _record_lms_ids(course: Path, assignment: str, plan: Plan) -> None:
 
 
 def collect_zip(
-    assignment: str, zip_path: str | Path, course: str | Path | None, out: TextIO = sys.stdout
+    assignment: str,
+    zip_path: str | Path,
+    course: str | Path | None,
+    out: TextIO = sys.stdout,
+    db_url: str | None = None,
 ) -> list[str]:
     """Import an LMS's zip of submissions into submitted/<student>/<assignment>/."""
     course = require_course(course)
@@ -394,7 +398,8 @@ def collect_zip(
         raise BadInput(f"{zip_path}: nothing to import ({reasons})")
     course.mkdir(parents=True, exist_ok=True)
     ensure_course_config(course, out=out)
-    ensure_in_gradebook(assignment, course, None)
+    db_url, _ = use_gradebook(course, db_url, out)
+    ensure_in_gradebook(assignment, course, db_url)
     notebook_name = assignment_notebook(assignment, course)
     archive = course / "downloaded" / assignment / "archive"
     if archive.exists():
@@ -407,7 +412,7 @@ def collect_zip(
     from nbgrader.apps.zipcollectapp import ZipCollectApp
     from nbgrader.coursedir import CourseDirectory
 
-    config = cfg.course_config(course)
+    config = cfg.course_config(course, db_url)
     config.ZipCollectApp.collector_plugin = _collector_plugin(set(plan.chosen))
     config.ZipCollectApp.force = True
     config.CourseDirectory.assignment_id = assignment
@@ -419,7 +424,7 @@ def collect_zip(
         app.start()
     except SystemExit:
         raise NotCompleted(f"nbgrader zip_collect could not import {zip_path}") from None
-    _record_lms_ids(course, assignment, plan)
+    _record_lms_ids(course, assignment, plan, db_url)
     students = sorted(plan.chosen)
     print(
         f"imported {len(students)} submissions of {assignment} from {zip_path.name} into "

@@ -9,15 +9,17 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from autograder.commands.common import add_course_arguments
-from autograder.course import LMS_IDS_FILE, api, require_course, was_autograded
+from autograder import gradebook
+from autograder.commands.common import add_course_arguments, gradebook_of
+from autograder.course import LMS_IDS_FILE, require_course, was_autograded
 from autograder.errors import EXIT_OK, BadInput
 
 NAME = "export"
 SUMMARY = "write the grades as CSV, a row per student"
 EPILOG = """\
-example:
+examples:
   python -m autograder export --course ~/course --to grades.csv
+  python -m autograder export --course ~/course --db postgresql://grader@db/calc101
 Columns: student_id, lms_id (the LMS's own id, when the submissions came from an LMS
 zip), then for each assignment its total, <assignment>:lms_id when that assignment
 was imported from an LMS zip (Moodle numbers participants per assignment), and one
@@ -44,14 +46,19 @@ def export(
     out: TextIO = sys.stdout,
 ) -> str:
     """Grades as CSV: one row per student, a column per assignment and per test."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     course = require_course(course)
-    url = api(course, db_url).coursedir.db_url
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists():
-        raise BadInput(f"no gradebook at {url[len('sqlite:///') :]} (grade something first)")
+    url, course_id = gradebook_of(course, db_url)
     lms_ids = _lms_ids(course)
-    with Gradebook(url, api(course, db_url).coursedir.course_id) as gb:
+    database = gradebook.sqlite_file(url)
+    if database is not None and not database.exists():
+        raise BadInput(f"no gradebook at {database} (grade something first)")
+    with gradebook.opened(url, course_id) as gb:
+        if not any(gradebook.autograded_students(gb, a.name) for a in gb.assignments):
+            raise BadInput(
+                f"the gradebook {gradebook.masked(url)} holds no grades yet (grade something first)"
+            )
         assignments = sorted(gb.assignments, key=lambda a: a.name)
         columns = ["student_id", "lms_id"]
         per_assignment = []

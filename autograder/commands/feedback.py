@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import TextIO, TypedDict
 
-from autograder.commands.common import EXAMPLE, add_course_arguments
+from autograder.commands.common import EXAMPLE, add_course_arguments, use_gradebook
 from autograder.course import (
     api,
     ensure_course_config,
@@ -107,6 +107,7 @@ def feedback(
             "(run `python -m autograder grade` first)"
         )
     ensure_course_config(course, out=err)
+    db_url, _ = use_gradebook(course, db_url, out)
     nbgrader = api(course, db_url)
     staging = course / STAGING
     nbgrader.coursedir.feedback_directory = STAGING

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Integer, List, Unicode
+from traitlets import Dict, Integer, List, Unicode
 
 from autograder.engine import FORBIDDEN_PACKAGES, Limits, NotebookRunner, get_sandbox, preload_for
 
@@ -38,6 +39,11 @@ class TrustedExecute(NbGraderPreprocessor):
         help="'require' (bubblewrap or fail), 'auto' (bubblewrap when "
         "available, with a warning otherwise) or 'off'",
     ).tag(config=True)
+    call_budgets = Dict(
+        {},
+        help="Seconds each call of a test may take, {test id: {function: seconds}} "
+        "(autograder.budgets derives them from the reference solution's time)",
+    ).tag(config=True)
 
     def preprocess(
         self, nb: NotebookNode, resources: dict[str, Any]
@@ -49,7 +55,20 @@ class TrustedExecute(NbGraderPreprocessor):
             self.timeout_notebook,
             self.memory_mb,
             self.output_chars,
+            self.call_budgets,
             self.grader_memory_mb,
         )
-        NotebookRunner(sandbox, limits, self.log, self.forbidden_packages).run(nb)
+        started = time.monotonic()
+        try:
+            NotebookRunner(sandbox, limits, self.log, self.forbidden_packages).run(nb)
+        finally:
+            _ENGINE_SECONDS[0] += time.monotonic() - started
         return nb, resources
+
+
+_ENGINE_SECONDS = [0.0]
+
+
+def engine_seconds() -> float:
+    """Seconds this process has spent running notebooks (the benchmark's overhead measure)."""
+    return _ENGINE_SECONDS[0]

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.colors import to_rgba
 from matplotlib.font_manager import FontProperties, findfont, get_font
@@ -32,8 +31,9 @@ from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, ScaledTranslation
 
 from helpers.graph import Value, topological_order
-from helpers.plotting import COLORS, PALETTE
+from helpers.plotting import COLORS, PALETTE, TEXT_COLORS
 from helpers.widgets.base import Explorer
+from helpers.widgets.controls import Slider, linear_stops
 
 __all__ = ["BackpropExplorer", "PathText", "Step", "backward_steps", "build_graph", "z_function"]
 
@@ -354,7 +354,7 @@ class BackpropExplorer(Explorer):
                         (where[0], where[1] - 0.07),
                         size=8,
                         ha="center",
-                        color=COLORS["tangent"],
+                        color=TEXT_COLORS["tangent"],
                     )
                     self.edge_labels[(parent.label, child.label)] = label
                 else:  # a constant factor (×1, ×2) stays in the static background
@@ -364,7 +364,7 @@ class BackpropExplorer(Explorer):
                         ha="center",
                         va="center",
                         fontsize=8,
-                        color=COLORS["tangent"],
+                        color=TEXT_COLORS["tangent"],
                         zorder=3,
                     )
         ax.text(
@@ -387,38 +387,27 @@ class BackpropExplorer(Explorer):
             *(label.patch for label in self.edge_labels.values()),
         )
 
-        self._suspend = True  # no refresh while the controls are being built
-        slider = {"readout_format": ".1f", "continuous_update": True, "layout": {"width": "260px"}}
         self.x_slider = self.add_control(
-            "x",
-            widgets.FloatSlider(value=x, min=-3.0, max=3.0, step=0.1, description="x", **slider),
+            "x", Slider("x", linear_stops(-3.0, 3.0, 0.1), x, fmt=".1f", width="260px")
         )
         self.y_slider = self.add_control(
-            "y",
-            widgets.FloatSlider(value=y, min=-3.0, max=3.0, step=0.1, description="y", **slider),
+            "y", Slider("y", linear_stops(-3.0, 3.0, 0.1), y, fmt=".1f", width="260px")
         )
         self.num_steps = len(backward_steps(graph["z"], LAYOUT)) - 1
         self.step_slider = self.add_control(
             "step",
-            widgets.IntSlider(
-                value=step,
-                min=0,
-                max=self.num_steps,
-                step=1,
-                description="backward step",
-                style={"description_width": "initial"},
-                layout={"width": "300px"},
+            Slider(
+                "backward step",
+                linear_stops(0, self.num_steps, 1),
+                step,
+                fmt=".0f",
+                page=2,
+                integer=True,
+                width="320px",
             ),
         )
-        self._suspend = False
         self._cache_key = None
         self.state: dict = {}
-        self.readout_text = ""
-
-    def refresh(self, render: bool = True) -> None:
-        if getattr(self, "_suspend", False):
-            return
-        super().refresh(render=render)
 
     # -- computing ---------------------------------------------------------------
     def _compute(self, x: float, y: float) -> None:
@@ -497,38 +486,17 @@ class BackpropExplorer(Explorer):
             "?" if g is None else _num(g) + ("" if name in current.final else " + …")
             for name, g in zip("xy", walk)
         )
-        self.readout_text = (
+        return (
             f"x = {x:.2f}, y = {y:.2f} → z = {_num(graph['z'].data)} · step {step}/{self.num_steps}: "
-            f"{what} · ∂z/∂x, ∂z/∂y: this walk {walk_text} · torch.autograd {_num(self._torch[0])}, "
+            f"{what}\n∂z/∂x, ∂z/∂y: this walk {walk_text} · torch.autograd {_num(self._torch[0])}, "
             f"{_num(self._torch[1])} · finite differences {self._finite[0]:.6f}, {self._finite[1]:.6f}"
         )
-        return self.readout_text
-
-    # -- convenience for lessons and tests -----------------------------------------
-    def set(self, x: float | None = None, y: float | None = None, step: int | None = None) -> str:
-        """Move several controls at once, refresh once, return the readout text.
-
-        An explorer whose widget was never built (a copy used from code) only
-        recomputes: there is no figure on screen to repaint.
-        """
-        self._suspend = True
-        try:
-            if x is not None:
-                self.x_slider.value = x
-            if y is not None:
-                self.y_slider.value = y
-            if step is not None:
-                self.step_slider.value = step
-        finally:
-            self._suspend = False
-        self.refresh(render=self._widget is not None)
-        return self.readout_text
 
     @classmethod
     def benchmark_moves(cls):
         """An explorer and one callable per user move: walking the steps, then moving x and y."""
         explorer = cls(x=2.0, y=3.0)
-        explorer.refresh()  # first full draw, and torch's import, outside the timing
+        explorer.widget  # the first computation, and torch's import, outside the timing
         moves = [lambda k=k: explorer.set(step=k) for k in range(explorer.num_steps + 1)]
         moves += [lambda v=v: explorer.set(x=v) for v in np.round(np.arange(-2.0, 2.01, 0.4), 1)]
         moves += [lambda v=v: explorer.set(y=v) for v in np.round(np.arange(-2.0, 2.01, 0.4), 1)]

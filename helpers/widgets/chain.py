@@ -11,16 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import FormatStrFormatter
 
+from helpers.activations import sigmoid, sigmoid_prime
 from helpers.plotting import COLORS
 from helpers.widgets.base import Explorer
-
-
-def _sigmoid(u):
-    return 1.0 / (1.0 + np.exp(-u))
+from helpers.widgets.controls import Dropdown, Slider, linear_stops
 
 
 @dataclass(frozen=True)
@@ -87,8 +85,8 @@ COMPOSITIONS: dict[str, Composition] = {
             r"\sigma(u)",
             lambda x: 4 * x - 2,
             lambda x: 4.0 + 0 * x,
-            _sigmoid,
-            lambda u: _sigmoid(u) * (1 - _sigmoid(u)),
+            sigmoid,
+            sigmoid_prime,
             (-1.5, 2.5),
             "far from x = 0.5 the sigmoid is flat: the wiggle almost vanishes",
         ),
@@ -101,6 +99,8 @@ class ChainExplorer(Explorer):
 
     Keyboard: focus a slider, then use the arrow keys.
     """
+
+    fixed_layout = True  # tick labels keep their width: the layout is computed once
 
     alt_text = (
         "Three graphs side by side: the inner function u = g(x), the outer function "
@@ -151,50 +151,24 @@ class ChainExplorer(Explorer):
             self.bands.append((vband, hband))
             ax.set_xlabel(src)
             ax.set_ylabel(dst, rotation=0, labelpad=8)
+            ax.yaxis.set_major_formatter(FormatStrFormatter("%.1f"))  # one width everywhere
 
-        self._refreshing = True  # no refresh while the controls are being set up
         self.composition_choice = self.add_control(
             "composition",
-            widgets.Dropdown(
-                options=list(self.compositions),
-                value=composition,
-                description="h(x) =",
-                layout={"width": "200px"},
-            ),
+            Dropdown("h(x) =", list(self.compositions), composition, width="220px"),
+            on_change=lambda name: self.x_slider.configure(self._x_stops(name)),
         )
         self.x_slider = self.add_control(
-            "x",
-            widgets.FloatSlider(
-                value=x,
-                min=-1.5,
-                max=1.5,
-                step=0.05,
-                description="x",
-                readout_format=".2f",
-                layout={"width": "300px"},
-            ),
+            "x", Slider("x", self._x_stops(composition), x, fmt=".2f", page=10)
         )
         self.dx_slider = self.add_control(
-            "dx",
-            widgets.FloatSlider(
-                value=dx,
-                min=0.01,
-                max=0.5,
-                step=0.01,
-                description="wiggle Δx",
-                readout_format=".2f",
-                style={"description_width": "initial"},
-                layout={"width": "300px"},
-            ),
+            "dx", Slider("wiggle Δx", linear_stops(0.01, 0.5, 0.01), dx, fmt=".2f", page=10)
         )
         self._shown = None
-        self._refreshing = False
         self.state: dict = {}
 
-    def refresh(self, render: bool = True) -> None:
-        if getattr(self, "_refreshing", False):
-            return
-        super().refresh(render=render)
+    def _x_stops(self, name: str):
+        return linear_stops(*self.compositions[name].xlim, 0.05)
 
     def _show_composition(self, name: str) -> None:
         """Redraw the curves and rescale (only when the composition changes)."""
@@ -215,13 +189,6 @@ class ChainExplorer(Explorer):
             ax.set_xlim(a.min() - pad_a, a.max() + pad_a)
             ax.set_ylim(b.min() - pad_b, b.max() + pad_b)
             ax.set_title(title, fontsize=9)
-        self._refreshing = True
-        try:
-            low, high = c.xlim
-            self.x_slider.min, self.x_slider.max = -1e9, 1e9  # avoid min > max transients
-            self.x_slider.min, self.x_slider.max = low, high
-        finally:
-            self._refreshing = False
         self._shown = name
         self.invalidate()
 
@@ -236,7 +203,6 @@ class ChainExplorer(Explorer):
     def update(self, composition: str, x: float, dx: float) -> str:
         if composition != self._shown:
             self._show_composition(composition)
-            x = self.x_slider.value  # the slider may have been clipped to the new range
         c = self.compositions[composition]
         u, du_exact = float(c.g(x)), float(c.g(x + dx) - c.g(x))
         y, dy_exact = float(c.f(u)), float(c.h(x + dx) - c.h(x))
@@ -268,24 +234,25 @@ class ChainExplorer(Explorer):
             "h_slope": h_slope,
         }
         return (
-            f"x = {x:.2f} → u = g(x) = {u:.3f} → y = f(u) = {y:.3f} · "
+            f"x = {x:.2f} → u = g(x) = {u:.3f} → y = f(u) = {y:.3f}\n"
             f"wiggle Δx = {dx:.2f} → Δu = {du_exact:.4f} (g'(x)·Δx = {g_slope:.3f} × {dx:.2f} = "
             f"{g_slope * dx:.4f}) → Δy = {dy_exact:.4f} (f'(u)·Δu = {f_slope:.3f} × {du_exact:.4f} = "
-            f"{f_slope * du_exact:.4f}) · Δy/Δx = {dy_exact / dx:.3f} · "
+            f"{f_slope * du_exact:.4f})\n"
+            f"Δy/Δx = {dy_exact / dx:.3f} · "
             f"h'(x) = f'(g(x))·g'(x) = {f_slope:.3f} × {g_slope:.3f} = {h_slope:.3f}"
         )
 
     # -- convenience for lessons and tests ---------------------------------------
-    def set_x(self, x: float) -> None:
-        self.x_slider.value = x
+    def set_x(self, x: float) -> str:
+        return self.set(x=x)
 
-    def set_dx(self, dx: float) -> None:
-        self.dx_slider.value = dx
+    def set_dx(self, dx: float) -> str:
+        return self.set(dx=dx)
 
     @classmethod
     def benchmark_moves(cls):
         explorer = cls()
-        explorer.refresh()  # first full draw
+        explorer.widget
         moves = [lambda v=v: explorer.set_x(v) for v in np.linspace(-1.5, 1.5, 31)]
         moves += [lambda v=v: explorer.set_dx(v) for v in np.linspace(0.02, 0.5, 25)]
         return explorer, moves

@@ -10,13 +10,14 @@ zero where u points along the level set.
 from __future__ import annotations
 
 import contourpy
-import ipywidgets as widgets
 import numpy as np
 from matplotlib import patheffects
+from matplotlib.ticker import FormatStrFormatter
 
 from helpers.functions import FUNCTIONS_2D, Function2D
 from helpers.plotting import COLORS, grid
 from helpers.widgets.base import Explorer
+from helpers.widgets.controls import Dropdown, Slider, linear_stops
 
 # Two functions worked by hand in lesson 04, then the course's standard set.
 LESSON_FUNCTIONS_2D: dict[str, Function2D] = {
@@ -60,6 +61,8 @@ class DirectionalDerivativeExplorer(Explorer):
     buttons turn u exactly along or across ∇f; the x and y sliders move the point.
     """
 
+    fixed_layout = True  # tick labels keep their width: the layout is computed once
+
     alt_text = (
         "Left: contour map of the chosen function with a point, a green arrow along the "
         "gradient, a vermillion arrow for the unit direction u set by the angle slider, the "
@@ -84,56 +87,48 @@ class DirectionalDerivativeExplorer(Explorer):
         self._build_map()
         self._build_slope_panel()
 
-        self._refreshing = True  # no refresh while the controls are being set up
+        fn = self.functions[function]
+        start = fn.start if point is None else point
         self.function_choice = self.add_control(
             "function",
-            widgets.Dropdown(
-                options=list(self.functions),
-                value=function,
-                description="f(x, y) =",
-                style={"description_width": "initial"},
-                layout={"width": "230px"},
-            ),
+            Dropdown("f(x, y) =", list(self.functions), function, width="240px"),
+            on_change=self._on_function,
         )
         self.angle_slider = self.add_control(
             "angle",
-            widgets.FloatSlider(
-                value=angle,
-                min=0.0,
-                max=360.0,
-                step=5.0,
-                description="angle of u (°)",
-                readout_format=".0f",
-                style={"description_width": "initial"},
-                layout={"width": "330px"},
+            Slider(
+                "angle of u",
+                linear_stops(0.0, 360.0, 5.0),
+                angle,
+                fmt=lambda a: f"{a:.0f}°",
+                page=9,
+                width="320px",
             ),
         )
         self.x_slider = self.add_control(
-            "x",
-            widgets.FloatSlider(
-                description="point x", readout_format=".2f", layout={"width": "250px"}
-            ),
+            "x", Slider("point x", self._point_stops(fn.xlim), start[0], fmt=".2f", width="250px")
         )
         self.y_slider = self.add_control(
-            "y",
-            widgets.FloatSlider(
-                description="point y", readout_format=".2f", layout={"width": "250px"}
-            ),
+            "y", Slider("point y", self._point_stops(fn.ylim), start[1], fmt=".2f", width="250px")
         )
-        fn = self.functions[function]
-        self._set_slider_range(fn)
-        self.x_slider.value, self.y_slider.value = fn.start if point is None else point
-        along = widgets.Button(
-            description="u along ∇f", tooltip="turn u to point along the gradient"
+        self.add_button(
+            "u along ∇f", self.point_along_gradient, "turn u to point along the gradient"
         )
-        across = widgets.Button(
-            description="u across ∇f", tooltip="turn u to point along the level set"
-        )
-        along.on_click(lambda _b: self.point_along_gradient())
-        across.on_click(lambda _b: self.point_across_gradient())
-        self.controls += [along, across]
+        self.add_button("u across ∇f", self.point_across_gradient, "turn u along the level set")
         self.state: dict = {}
-        self._refreshing = False
+
+    @staticmethod
+    def _point_stops(limits):
+        low, high = limits
+        return linear_stops(
+            low, high, 0.05 if high - low <= 8 else 0.1
+        )  # start points on this grid
+
+    def _on_function(self, name: str) -> None:
+        """Another function: its own box, the point at its usual start."""
+        fn = self.functions[name]
+        self.x_slider.configure(self._point_stops(fn.xlim), fn.start[0])
+        self.y_slider.configure(self._point_stops(fn.ylim), fn.start[1])
 
     # -- static parts ----------------------------------------------------------
     def _build_map(self) -> None:
@@ -161,6 +156,8 @@ class DirectionalDerivativeExplorer(Explorer):
         ax.set_xlabel("x")
         ax.set_ylabel("y")
         ax.grid(False)
+        for axis in (ax.xaxis, ax.yaxis):  # one width for every function's ticks
+            axis.set_major_formatter(FormatStrFormatter("%.1f"))
         # legend proxies (static)
         ax.plot([], [], color=COLORS["gradient"], label="direction of ∇f")
         ax.plot([], [], color=COLORS["tangent"], label="u")
@@ -199,12 +196,6 @@ class DirectionalDerivativeExplorer(Explorer):
             handles=handles, loc="outside lower center", ncols=4, fontsize=7.5, frameon=False
         )
 
-    def _set_slider_range(self, fn: Function2D) -> None:
-        for slider, (low, high) in ((self.x_slider, fn.xlim), (self.y_slider, fn.ylim)):
-            slider.min, slider.max = -1e9, 1e9  # avoid min > max transients
-            slider.min, slider.max = low, high
-            slider.step = 0.05 if high - low <= 8 else 0.1  # start points sit on this grid
-
     def _grid_for(self, name: str):
         if name not in self._cache:
             fn = self.functions[name]
@@ -236,19 +227,14 @@ class DirectionalDerivativeExplorer(Explorer):
     # -- moving parts ------------------------------------------------------------
     def update(self, function: str, angle: float, x: float, y: float) -> str:
         if function != self._shown:
-            switching = self._shown is not None
             self._show_function(function)
-            if switching:  # another function: its own box, the point at its usual start
-                x, y = self.functions[function].start
-                self._silently_set_point(x, y, self.functions[function])
         fn = self.functions[function]
-        angle = self._exact_angle(angle, (function, x, y))
         p = np.array([x, y], dtype=float)
         g = fn.grad(p)
         norm = float(np.hypot(*g))
         theta = np.deg2rad(angle)
         u = np.array([np.cos(theta), np.sin(theta)])
-        slope = float(g @ u)
+        slope = round(float(g @ u), 12) + 0.0  # + 0.0: no "-0.000" in the readout
         L = self._arrow_length
 
         self.point.set_data([x], [y])
@@ -299,34 +285,18 @@ class DirectionalDerivativeExplorer(Explorer):
         }
         text = (
             f"angle = {angle:.1f}° · u = [{u[0]:.3f}, {u[1]:.3f}] · at ({x:.2f}, {y:.2f}): "
-            f"∇f = [{g[0]:.3f}, {g[1]:.3f}] · ∇f·u = {slope:.3f} · |∇f| = {norm:.3f}"
+            f"∇f = [{g[0]:.3f}, {g[1]:.3f}]\n∇f·u = {slope:.3f} · |∇f| = {norm:.3f}"
         )
         if norm <= 1e-12:
             return text + " · ∇f = 0 here: every direction is flat (a stationary point)"
         return text + f" · angle between u and ∇f = {between:.1f}°"
 
-    def _silently_set_point(self, x: float, y: float, fn: Function2D | None = None) -> None:
-        """Move the point sliders (and set their range) without triggering more refreshes."""
-        self._refreshing = True
-        try:
-            if fn is not None:
-                self._set_slider_range(fn)
-            self.x_slider.value, self.y_slider.value = x, y
-        finally:
-            self._refreshing = False
-
-    def refresh(self, render: bool = True) -> None:
-        if getattr(self, "_refreshing", False):
-            return
-        super().refresh(render=render)
-
     # -- convenience for lessons and tests ---------------------------------------
-    def set_angle(self, angle: float) -> None:
-        self.angle_slider.value = float(angle) % 360.0
+    def set_angle(self, angle: float) -> str:
+        return self.set(angle=float(angle) % 360.0)
 
-    def set_point(self, x: float, y: float) -> None:
-        self._silently_set_point(x, y)
-        self.refresh()
+    def set_point(self, x: float, y: float) -> str:
+        return self.set(x=x, y=y)
 
     def point_along_gradient(self) -> None:
         """Turn u exactly along ∇f (the steepest way up)."""
@@ -337,32 +307,17 @@ class DirectionalDerivativeExplorer(Explorer):
         self._aim(90.0)
 
     def _aim(self, offset: float) -> None:
-        # The slider holds multiples of its step (the browser snaps other values), so it is set
-        # to the nearest one and the exact angle is remembered for as long as nothing else moves.
-        where = (self.function_choice.value, self.x_slider.value, self.y_slider.value)
-        g = self.functions[where[0]].grad(where[1:])
-        if not np.any(g != 0):
-            return
-        exact = float((np.degrees(np.arctan2(g[1], g[0])) + offset) % 360.0)
-        step = self.angle_slider.step
-        snapped = float(step * round(exact / step) % 360.0)
-        self._aimed = (exact, snapped, where)
-        if self.angle_slider.value == snapped:
-            self.refresh()
-        else:
-            self.angle_slider.value = snapped
-
-    def _exact_angle(self, angle: float, where: tuple) -> float:
-        aimed = getattr(self, "_aimed", None)
-        if aimed and aimed[1] == angle % 360.0 and aimed[2] == where:
-            return aimed[0]
-        self._aimed = None
-        return angle
+        """The exact angle of ∇f plus ``offset`` (the slider shows the nearest 5° stop)."""
+        g = self.functions[self.function_choice.value].grad(
+            (self.x_slider.value, self.y_slider.value)
+        )
+        if np.any(g != 0):
+            self.set_angle(np.degrees(np.arctan2(g[1], g[0])) + offset)
 
     @classmethod
     def benchmark_moves(cls):
         explorer = cls()
-        explorer.refresh()  # first full draw
+        explorer.widget
         moves = [lambda a=a: explorer.set_angle(a) for a in range(15, 360, 15)]
         moves += [lambda v=v: setattr(explorer.x_slider, "value", v) for v in np.linspace(-2, 2, 9)]
         moves += [lambda v=v: setattr(explorer.y_slider, "value", v) for v in np.linspace(-2, 2, 9)]

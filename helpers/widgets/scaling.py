@@ -32,15 +32,12 @@ no longer changes the data the model sees, and a scale move is a blitted move.
 
 from __future__ import annotations
 
-import html
 import math
 
 import ipywidgets as widgets
 import matplotlib
 import numpy as np
-from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
-from matplotlib.transforms import Bbox
 
 from helpers.data import regression_data, standardize
 from helpers.descent import (
@@ -52,11 +49,12 @@ from helpers.descent import (
     verdict,
     visible_path,
 )
-from helpers.plotting import COLORS, PALETTE, STYLE
+from helpers.plotting import COLORS, PALETTE, STYLE, TEXT_COLORS
 from helpers.widgets.base import Explorer
+from helpers.widgets.controls import R10_MANTISSAS, ROUND_MANTISSAS, Slider, linear_stops, log_stops
 
-SCALE_MIN_EXP, SCALE_MAX_EXP = -2.0, 2.0  # scale of feature 2: 0.01 ... 100 (log slider)
-LR_MIN_EXP, LR_MAX_EXP = -6.0, 0.3  # learning rate: 1e-6 ... ~2 (log slider)
+SCALE_RANGE = (0.01, 100.0)  # scale of feature 2 (log slider, ten stops a decade)
+LR_RANGE = (1e-6, 2.0)  # learning rate (log slider, round numbers)
 LR_AXIS = (1e-6, 20.0)  # the learning-rate strip (room to the right for "diverges")
 MAX_STEPS = 200
 LOSS_FLOOR, LOSS_CEILING = 1e-10, 1e6  # loss-gap axis; the curve rides an edge beyond these
@@ -64,7 +62,11 @@ BOX_FACTOR = 20.0  # a path is drawn until it leaves 20x the plotted box
 CONTOUR_RECT = (0.085, 0.125, 0.37, 0.8)  # fixed axes positions (figure fractions)
 LOSS_RECT = (0.595, 0.45, 0.385, 0.5)
 LR_RECT = (0.595, 0.125, 0.385, 0.17)
-CONTOUR_SLOT = (0.0, 0.0, 0.49, 1.0)  # (left, bottom, right, top): all the contour panel may paint
+# (left, bottom, right, top): all that a panel may paint, its labels included
+CONTOUR_SLOT = (0.0, 0.0, 0.49, 1.0)
+# "converged": gradient norm at most this (and the loss no longer falling); the start's gradient
+# is about 4, so w is then within about 0.01 / lambda_min of the minimum
+GRAD_TOL = 1e-2
 GRID = 61  # contour grid per side (coarse: contours are ellipses)
 LEVELS = 2.0 ** np.arange(-10, 3)  # contour levels: loss gap as a multiple of the start's gap
 
@@ -147,20 +149,14 @@ class FeatureScalingExplorer(Explorer):
         self.X_base, self.y = X - X.mean(axis=0), y - y.mean()
         super().__init__(figsize=(8.0, 3.9))
         self._build_figure()
-        self._suspend = True  # build the controls without one refresh per control
         self.scale_slider = self.add_control(
             "scale",
-            widgets.FloatLogSlider(
-                value=scale,
-                base=10,
-                min=SCALE_MIN_EXP,
-                max=SCALE_MAX_EXP,
-                step=0.1,
-                description="scale of x2",
-                readout_format=".3g",
-                continuous_update=True,
-                style={"description_width": "initial"},
-                layout={"width": "330px"},
+            Slider(
+                "scale of x2",
+                log_stops(*SCALE_RANGE, R10_MANTISSAS),
+                scale,
+                fmt=".3g",
+                width="320px",
             ),
         )
         self.standardize_box = self.add_control(
@@ -174,35 +170,14 @@ class FeatureScalingExplorer(Explorer):
         )
         self.lr_slider = self.add_control(
             "lr",
-            widgets.FloatLogSlider(
-                value=lr,
-                base=10,
-                min=LR_MIN_EXP,
-                max=LR_MAX_EXP,
-                step=0.05,
-                description="lr",
-                readout_format=".3g",
-                continuous_update=True,
-                layout={"width": "330px"},
-            ),
+            Slider("learning rate", log_stops(*LR_RANGE, ROUND_MANTISSAS), lr, fmt=".3g", page=12),
         )
         self.steps_slider = self.add_control(
-            "steps",
-            widgets.IntSlider(
-                value=steps,
-                min=1,
-                max=MAX_STEPS,
-                step=1,
-                description="steps",
-                continuous_update=True,
-                layout={"width": "300px"},
-            ),
+            "steps", Slider("steps", linear_stops(1, MAX_STEPS, 1), steps, fmt=".0f", integer=True)
         )
-        self._suspend = False
         self._shown_data = None
         self.run: DescentRun | None = None
         self.outcome = ""
-        self.readout_lines: list[str] = []
 
     # -- figure -----------------------------------------------------------------
     def _build_figure(self) -> None:
@@ -243,10 +218,13 @@ class FeatureScalingExplorer(Explorer):
             zorder=4,
         )
         ax.set_aspect("equal", adjustable="box")
-        ax.xaxis.set_major_locator(MaxNLocator(5))
-        ax.yaxis.set_major_locator(MaxNLocator(5))
+        ax.xaxis.set_major_locator(MaxNLocator(4))  # few labels: each is drawn on every scale move
+        ax.yaxis.set_major_locator(MaxNLocator(4))
         ax.set_xlabel("w1 (weight of feature 1)")
         ax.set_ylabel("w2 (weight of feature 2)")
+        # fixed label places: placing them by the tick labels costs a layout of every label
+        ax.xaxis.set_label_coords(0.5, -0.1)
+        ax.yaxis.set_label_coords(-0.17, 0.5)
 
         (self.loss_line,) = ax_loss.plot([], [], color=COLORS["loss"])
         ax_loss.set_yscale("log")
@@ -287,10 +265,10 @@ class FeatureScalingExplorer(Explorer):
         }  # nothing paints outside the strip
         self.max_lr_label = ax_lr.text(1.0, 0.95, "", va="top", color="black", **label)
         self.best_lr_label = ax_lr.text(
-            0.5, 0.1, "best ", va="bottom", ha="right", color=COLORS["secant"], **label
+            0.5, 0.1, "best ", va="bottom", ha="right", color=TEXT_COLORS["secant"], **label
         )
         self.diverges_label = ax_lr.text(
-            1.3, 0.1, "diverges", va="bottom", ha="left", color=COLORS["tangent"], **label
+            1.3, 0.1, "diverges", va="bottom", ha="left", color=TEXT_COLORS["tangent"], **label
         )
         stable_label = ax_lr.text(
             LR_AXIS[0] * 1.4, 0.1, "stable", va="bottom", ha="left", color="black", **label
@@ -307,7 +285,8 @@ class FeatureScalingExplorer(Explorer):
         ]
         self.lr_line = ax_lr.axvline(0.1, ymax=0.72, color=COLORS["path"], linewidth=2.5)
         self.animate(self.path_line, self.start_point, self.end_point, self.loss_line, self.lr_line)
-        self._stale_panels = False  # new data drawn into the artists, not yet into the background
+        self.repaintable(self.ax, slot=CONTOUR_SLOT)
+        self.repaintable(self.ax_lr, slot="data")  # the lr axis itself never changes
 
     def _data_key(self, scale: float, standardized: bool):
         """What the model sees: under standardisation, the scale makes no difference."""
@@ -330,7 +309,7 @@ class FeatureScalingExplorer(Explorer):
         self._draw_contours(scale, standardized)
         self._move_stable_range()
         self._shown_data = self._data_key(scale, standardized)
-        self._stale_panels = True
+        self.repaint(self.ax, self.ax_lr)  # the loss panel's static content never changes
 
     def _draw_contours(self, scale: float, standardized: bool) -> None:
         """New contours, limits and title (static content of the left panel)."""
@@ -385,75 +364,6 @@ class FeatureScalingExplorer(Explorer):
         self.diverges_label.set_x(high / 1.1 if near_edge else max_lr * 1.3)
         self.diverges_label.set_horizontalalignment("right" if near_edge else "left")
 
-    # -- rendering: new data repaint two panels, not the figure ---------------------------
-    def render(self) -> None:
-        """As :meth:`Explorer.render`. New data (scale, standardising) change the contour panel
-        and the learning-rate strip's shading: those are repainted into the cached background,
-        cheaper than a full draw; the loss panel's static content never changes."""
-        canvas = self.fig.canvas
-        deferred = self._displayed and getattr(canvas, "syncing_data_url", False)
-        if (
-            self._stale_panels
-            and not deferred
-            and not self._full_draw_needed
-            and self._background is not None
-        ):
-            self._repaint_panels()
-            self._stale_panels = False
-        super().render()  # otherwise this, or the browser's, full draw paints them
-
-    def _on_full_draw(self, event) -> None:
-        self._stale_panels = False  # any full draw (ours or the browser's) painted the new data
-        super()._on_full_draw(event)
-
-    def _repaint_panels(self) -> None:
-        """Paint the new static content into the cached background.
-
-        The contour panel (contours, limits, ticks, title): cover its slot, draw the axes.
-        The learning-rate strip: its axis never changes, so only its data area is repainted.
-        """
-        canvas = self.fig.canvas
-        renderer = canvas.get_renderer()
-        canvas.restore_region(self._background)
-        left, bottom, right, top = CONTOUR_SLOT
-        self._cover(
-            Bbox.from_extents(left, bottom, right, top).transformed(self.fig.transFigure), renderer
-        )
-        self.ax.draw(renderer)  # Axes.draw skips the animated artists
-        ax = self.ax_lr
-        # The data area, its spines and the tick marks below it (the tick labels stay).
-        pt = self.fig.dpi / 72  # pixels per point (2x on a high-DPI screen)
-        tick = matplotlib.rcParams["xtick.major.size"] + 1.0
-        box = ax.bbox
-        self._cover(
-            Bbox.from_extents(
-                box.x0 - 2 * pt, box.y0 - tick * pt, box.x1 + 2 * pt, box.y1 + 1.5 * pt
-            ),
-            renderer,
-        )
-        ax.patch.draw(renderer)
-        for artist in sorted(self._lr_static, key=lambda a: a.get_zorder()):
-            artist.draw(renderer)
-        for spine in ax.spines.values():
-            spine.draw(renderer)
-        for tick in ax.xaxis.get_major_ticks():
-            tick.tick1line.draw(renderer)
-        self._background = canvas.copy_from_bbox(self.fig.bbox)
-
-    def _cover(self, bbox, renderer) -> None:
-        """Paint a display-space box in the figure's background colour."""
-        cover = Rectangle(
-            (bbox.x0, bbox.y0),
-            bbox.width,
-            bbox.height,
-            transform=None,
-            facecolor=self.fig.get_facecolor(),
-            edgecolor="none",
-            antialiased=False,
-        )
-        cover.set_figure(self.fig)
-        cover.draw(renderer)
-
     def loss(self, w) -> float:
         """``(1/n)||X_used w - y||^2`` for the data shown."""
         return float(np.mean((self.X_used @ np.asarray(w, dtype=float) - self.y) ** 2))
@@ -472,7 +382,7 @@ class FeatureScalingExplorer(Explorer):
             self._show_data(scale, standardized)
         run = run_gradient_descent(self.gradient, np.zeros(2), lr, steps, loss=self.loss)
         self.run = run
-        self.outcome = OUTCOMES[verdict(run)]
+        self.outcome = OUTCOMES[verdict(run, grad_tol=GRAD_TOL)]
 
         shown = self._visible_path(run.path)
         self.path_line.set_data(shown[:, 0], shown[:, 1])
@@ -507,7 +417,6 @@ class FeatureScalingExplorer(Explorer):
             f"{self._reason(lr)}",
             f"even at the best fixed lr, shrinking the error 1000× takes {math.ceil(max(best_steps, 1)):,} steps",
         ]
-        self.readout_lines = lines
         return "\n".join(lines)
 
     def _reason(self, lr: float) -> str:
@@ -528,46 +437,6 @@ class FeatureScalingExplorer(Explorer):
             f"the factor {_fmt_factor(flat)} per step, since lr must stay below 2/λmax for the steep one"
         )
 
-    def refresh(self, render: bool = True) -> None:
-        """As :meth:`Explorer.refresh`, with one readout line per statement."""
-        if self._suspend:
-            return
-        text = self.update(**self._control_values())
-        body = "<br>".join(html.escape(line) for line in text.split("\n"))
-        self.readout.value = f'<span aria-live="polite">{body}</span>'
-        if render:
-            self.render()
-
-    @property
-    def readout_text(self) -> str:
-        return "\n".join(self.readout_lines)
-
-    # -- programmatic control (lessons, tests, benchmarks) --------------------------
-    def set(
-        self,
-        scale: float | None = None,
-        standardized: bool | None = None,
-        lr: float | None = None,
-        steps: int | None = None,
-    ) -> str:
-        """Change several controls at once, refresh once, return the readout text."""
-        self._suspend = True
-        try:
-            if scale is not None:
-                self.scale_slider.value = float(
-                    np.clip(scale, 10**SCALE_MIN_EXP, 10**SCALE_MAX_EXP)
-                )
-            if standardized is not None:
-                self.standardize_box.value = bool(standardized)
-            if lr is not None:
-                self.lr_slider.value = float(np.clip(lr, 10**LR_MIN_EXP, 10**LR_MAX_EXP))
-            if steps is not None:
-                self.steps_slider.value = int(steps)
-        finally:
-            self._suspend = False
-        self.refresh()
-        return self.readout_text
-
     # -- benchmark -------------------------------------------------------------------
     @classmethod
     def benchmark_moves(cls):
@@ -579,13 +448,8 @@ class FeatureScalingExplorer(Explorer):
         explorer.widget
         # step counts first, while the path is stable (a diverged path leaves the view,
         # so more steps would change nothing on screen)
-        moves = [
-            lambda v=v: setattr(explorer.steps_slider, "value", v) for v in (60, 80, 120, 200, 50)
-        ]
-        moves += [
-            lambda v=v: setattr(explorer.lr_slider, "value", v)
-            for v in 10.0 ** np.arange(-4.0, -1.69, 0.1)
-        ]
+        moves = [lambda v=v: explorer.set(steps=v) for v in (60, 80, 120, 200, 50)]
+        moves += [lambda v=v: explorer.set(lr=v) for v in log_stops(1e-4, 0.02)]
         return explorer, moves
 
     @classmethod
@@ -593,8 +457,5 @@ class FeatureScalingExplorer(Explorer):
         """Scale moves: each one repaints the contour panel and the stable range (no full draw)."""
         explorer = cls(scale=1.0, lr=0.001, steps=50)
         explorer.widget
-        moves = [
-            lambda v=v: setattr(explorer.scale_slider, "value", v)
-            for v in 10.0 ** np.arange(-2.0, 2.01, 0.5)
-        ]
+        moves = [lambda v=v: explorer.set(scale=v) for v in 10.0 ** np.arange(-2.0, 2.01, 0.5)]
         return explorer, moves

@@ -9,16 +9,17 @@ round-off takes over, which is the V-shaped plot later in the lesson.
 
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import FormatStrFormatter
 
 from helpers.functions import FUNCTIONS_1D
 from helpers.gradcheck import forward_difference
 from helpers.plotting import COLORS, tangent_segment
 from helpers.widgets.base import Explorer
-from helpers.widgets.tangent import show_function
+from helpers.widgets.controls import R10_MANTISSAS, Dropdown, Slider, log_stops
+from helpers.widgets.tangent import show_function, x_stops
 
-H_EXPONENTS = (-12.0, 0.3)  # h from 1e-12 to about 2
+H_RANGE = (1e-12, 2.0)
 ERROR_FLOOR = 1e-14  # exact zeros are drawn here, so a log axis can show them
 
 
@@ -30,6 +31,8 @@ class SecantExplorer(Explorer):
     secant slope, the true slope f'(x) and the error between them.
     """
 
+    fixed_layout = True  # tick labels keep their width: the layout is computed once
+
     alt_text = (
         "Left: the chosen curve with a dashed tangent line at x and a secant line "
         "through x and x + h; as h shrinks the secant lines up with the tangent. "
@@ -38,7 +41,7 @@ class SecantExplorer(Explorer):
     )
 
     def __init__(self, function: str = "x^2", x: float = 1.0, h: float = 1.0, functions=None):
-        super().__init__(figsize=(8.4, 3.6), ncols=2)
+        super().__init__(figsize=(8.0, 3.4), ncols=2)
         self.functions = dict(functions or FUNCTIONS_1D)
         self.ax_curve, self.ax_error = self.ax
         ax = self.ax_curve
@@ -51,82 +54,47 @@ class SecantExplorer(Explorer):
         ax.axhline(0, color="0.6", linewidth=0.8)
         ax.set_xlabel("x")
         ax.legend(loc="upper left", fontsize=8)
+        for axis in (ax.xaxis, ax.yaxis):  # one tick-label width for every function
+            axis.set_major_formatter(FormatStrFormatter("%.1f"))
 
         er = self.ax_error
-        self.hs = np.logspace(*H_EXPONENTS, 200)
+        self.hs = np.logspace(np.log10(H_RANGE[0]), np.log10(H_RANGE[1]), 200)
         (self.error_curve,) = er.plot([], [], color=COLORS["secant"], linewidth=1.5)
         (self.error_marker,) = er.plot([], [], "o", color=COLORS["point"], zorder=5)
         er.set_xscale("log")
         er.set_yscale("log")
-        er.set_xlim(10 ** H_EXPONENTS[0], 10 ** H_EXPONENTS[1])
+        er.set_xlim(*H_RANGE)
         er.set_ylim(ERROR_FLOOR / 3, 1e3)
         er.set_xlabel("step h (log scale)")
         er.set_ylabel("|secant slope - f'(x)|")
         er.set_title("error of the secant slope", fontsize=9)
-        er.text(
-            0.03,
-            0.97,
-            "round-off\ndominates",
-            transform=er.transAxes,
-            va="top",
-            fontsize=8,
-            color="0.3",
-        )
-        er.text(
-            0.97,
-            0.03,
-            "truncation\ndominates",
-            transform=er.transAxes,
-            ha="right",
-            va="bottom",
-            fontsize=8,
-            color="0.3",
-        )
+        for xy, text, align in (
+            ((0.03, 0.97), "round-off\ndominates", {"va": "top"}),
+            ((0.97, 0.03), "truncation\ndominates", {"ha": "right", "va": "bottom"}),
+        ):
+            er.text(*xy, text, transform=er.transAxes, fontsize=8, color="0.3", **align)
 
         self.animate(self.tangent, self.secant, self.points, self.error_curve, self.error_marker)
 
         self.function_choice = self.add_control(
             "function",
-            widgets.Dropdown(
-                options=list(self.functions),
-                value=function,
-                description="f(x) =",
-                layout={"width": "180px"},
-            ),
+            Dropdown("function f(x) =", list(self.functions), function, width="240px"),
+            on_change=lambda name: self.x_slider.configure(x_stops(self.functions[name])),
         )
         self.x_slider = self.add_control(
             "x",
-            widgets.FloatSlider(
-                value=x,
-                min=-3.0,
-                max=3.0,
-                step=0.05,
-                description="x",
-                readout_format=".2f",
-                layout={"width": "300px"},
-            ),
+            Slider("x", x_stops(self.functions[function]), x, fmt=".2f", page=12, width="260px"),
         )
         self.h_slider = self.add_control(
-            "h",
-            widgets.FloatLogSlider(
-                value=h,
-                base=10,
-                min=H_EXPONENTS[0],
-                max=H_EXPONENTS[1],
-                step=0.1,
-                description="h",
-                readout_format=".1e",
-                layout={"width": "360px"},
-            ),
+            "h", Slider("step h", log_stops(*H_RANGE, R10_MANTISSAS), h, fmt=".1e", width="320px")
         )
         self._shown = None
-        self.readout_text = ""
         self._errors_for = None
 
     def _show_function(self, name: str) -> None:
         """Redraw the curve and rescale (only when the function changes)."""
         fn = self.functions[name]
-        show_function(self.ax_curve, self.curve, self.x_slider, fn, title=f"f(x) = {fn.name}")
+        show_function(self.ax_curve, self.curve, fn, title=f"f(x) = {fn.name}")
         self._shown = name
         self.invalidate()
 
@@ -153,21 +121,20 @@ class SecantExplorer(Explorer):
         exact = float(fn.df(x))
         error = abs(slope - exact)
         self.error_marker.set_data([h], [max(error, ERROR_FLOOR)])
-        self.readout_text = (
+        return (
             f"h = {h:.1e} · secant slope = {slope:.6f} · true slope f'(x) = {exact:.6f}"
             f" · error = {error:.1e}"
         )
-        return self.readout_text
 
     # Convenience for lessons and tests
-    def set_h(self, h: float) -> None:
-        self.h_slider.value = h
+    def set_h(self, h: float) -> str:
+        return self.set(h=h)
 
     @classmethod
     def benchmark_moves(cls):
         """An explorer and one callable per user move: shrinking h, then moving x."""
         explorer = cls(function="x^2", x=1.0, h=1.0)
-        explorer.refresh()
+        explorer.widget
         moves = [lambda e=e: explorer.set_h(10.0**e) for e in np.arange(-0.5, -8.01, -0.5)]
-        moves += [lambda v=v: setattr(explorer.x_slider, "value", v) for v in (1.5, 2.0, -1.0, 0.5)]
+        moves += [lambda v=v: explorer.set(x=v) for v in (1.5, 2.0, -1.0, 0.5)]
         return explorer, moves

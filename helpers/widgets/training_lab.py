@@ -18,7 +18,8 @@ from matplotlib.ticker import FixedLocator, NullLocator
 
 from helpers.failures import PROBLEMS, diagnose, train
 from helpers.plotting import COLORS
-from helpers.widgets.base import Explorer, figure_box
+from helpers.widgets.base import Explorer
+from helpers.widgets.controls import Dropdown, Slider, linear_stops
 
 DEFAULTS = dict(
     problem="elongated bowl",
@@ -159,48 +160,24 @@ class TrainingLab(Explorer):
         self.param_ax.axhline(0, color="0.6", lw=0.8)
         self._limits = None
         self._legend = None
-        self._quiet = False
         self.run = None
         self.findings = []
         self.details = widgets.HTML(layout={"min_height": "3em"})
+        self.notes = [self.details]
 
-        self.scenario = widgets.Dropdown(
-            options=list(SCENARIOS),
-            value=scenario,
-            description="scenario",
-            layout={"width": "360px"},
+        self.scenario = self.add_control(
+            "scenario",
+            Dropdown("scenario", list(SCENARIOS), scenario),
+            on_change=self._apply_settings,
         )
-        self.scenario.observe(lambda change: self.apply_scenario(change["new"]), names="value")
-        self.problem = self.add_control(
-            "problem",
-            widgets.Dropdown(
-                options=list(PROBLEMS), description="problem", layout={"width": "260px"}
-            ),
-        )
+        self.problem = self.add_control("problem", Dropdown("problem", list(PROBLEMS)))
+        self.dtype = self.add_control("dtype", Dropdown("w.dtype", ["float64", "float32", "int64"]))
         self.lr = self.add_control(
-            "lr",
-            widgets.SelectionSlider(
-                options=LEARNING_RATES, value=0.1, description="lr", layout={"width": "340px"}
-            ),
+            "lr", Slider("learning rate", LEARNING_RATES, 0.1, fmt="g", page=3, width="340px")
         )
         self.num_steps = self.add_control(
             "num_steps",
-            widgets.IntSlider(
-                value=60,
-                min=10,
-                max=2500,
-                step=10,
-                description="num_steps",
-                layout={"width": "340px"},
-            ),
-        )
-        self.dtype = self.add_control(
-            "dtype",
-            widgets.Dropdown(
-                options=["float64", "float32", "int64"],
-                description="w.dtype",
-                layout={"width": "200px"},
-            ),
+            Slider("steps", linear_stops(10, 2500, 10), 60, fmt=".0f", integer=True, width="340px"),
         )
         toggles = [
             ("flip_sign", "sign flip: w + lr·grad"),
@@ -217,31 +194,31 @@ class TrainingLab(Explorer):
             )
             for name, text in toggles
         }
-        self.apply_scenario(scenario, refresh=False)
+        self._apply_settings(scenario)
 
     # -- presets -------------------------------------------------------------
-    def apply_scenario(self, name: str, refresh: bool = True) -> None:
-        """Set every control to the scenario's settings, then redraw once."""
+    def _apply_settings(self, name: str) -> None:
+        """Every control to the scenario's settings (inside a batch: one refresh)."""
         settings = {**DEFAULTS, **SCENARIOS[name]}
-        self._quiet = True
-        try:
-            if self.scenario.value != name:
-                self.scenario.value = name
-            self.problem.value = settings["problem"]
-            self.lr.value = settings["lr"]
-            self.num_steps.value = settings["num_steps"]
-            self.dtype.value = settings["dtype"]
-            for key, box in self.toggles.items():
-                box.value = settings[key]
-        finally:
-            self._quiet = False
-        if refresh:
-            self.refresh()
+        for key in ("problem", "lr", "num_steps", "dtype"):
+            self.controls[key].value = settings[key]
+        for key, box in self.toggles.items():
+            box.value = settings[key]
 
-    def refresh(self, render: bool = True) -> None:
-        if not self._quiet:
-            super().refresh(render)
-            self.details.value = self._details_html()
+    def apply_scenario(self, name: str) -> str:
+        """Choose a scenario and set every control to it (again, if it was already chosen)."""
+        with self.batch():
+            self.scenario.value = name
+            self._apply_settings(name)
+            self._pending = True
+        return self.readout_text
+
+    def control_rows(self):
+        return [
+            [self.scenario, self.problem, self.dtype],
+            [self.lr, self.num_steps],
+            list(self.toggles.values()),
+        ]
 
     # -- drawing -------------------------------------------------------------
     def _set_limits(self, steps: int, losses, params, labels) -> None:
@@ -250,7 +227,7 @@ class TrainingLab(Explorer):
         loss_range = _settle(old[1], _decade_range(losses, quantum=10))
         magnitude = np.abs(params[np.isfinite(params)])
         param_range = _settle(old[2], (0, _decade_range(magnitude, lowest=0)[1]))
-        limits = (x_max, loss_range, param_range, labels)
+        limits = (x_max, loss_range, param_range, labels, self.run.problem.name)  # name: the title
         if limits == self._limits:
             return
         self._limits = limits
@@ -274,8 +251,18 @@ class TrainingLab(Explorer):
         self.invalidate()
 
     def update(
-        self, problem, lr, num_steps, dtype, flip_sign, forget_zero_grad, tiny_fd_step, clip
+        self,
+        scenario,
+        problem,
+        lr,
+        num_steps,
+        dtype,
+        flip_sign,
+        forget_zero_grad,
+        tiny_fd_step,
+        clip,
     ) -> str:
+        del scenario  # a preset of the other controls: they say what runs
         self.run = run = train(
             problem,
             lr,
@@ -298,6 +285,7 @@ class TrainingLab(Explorer):
             for mark in marks:
                 mark.set_xdata([np.nan if step is None else step] * 2)
         finite = run.losses[np.isfinite(run.losses)]
+        self.details.value = self._details_html()
         text = f"{self.findings[0].name} · loss {finite[0]:.3g} → {run.losses[-1]:.3g} after {run.num_steps} steps"
         if run.first_inf is not None:
             text += f" · inf at step {run.first_inf}"
@@ -317,23 +305,6 @@ class TrainingLab(Explorer):
             f"({html.escape(self.run.problem.description)})<ul>{items}</ul></div>"
         )
 
-    @property
-    def widget(self) -> widgets.Widget:
-        if self._widget is None:
-            self.refresh(render=False)  # the browser's canvas asks for the first full draw itself
-            row = {"flex_flow": "row wrap", "align_items": "center"}
-            self._widget = widgets.VBox(
-                [
-                    widgets.HBox([self.scenario, self.problem, self.dtype], layout=row),
-                    widgets.HBox([self.lr, self.num_steps], layout=row),
-                    widgets.HBox(list(self.toggles.values()), layout=row),
-                    self.readout,
-                    figure_box(self.fig),
-                    self.details,
-                ]
-            )
-        return self._widget
-
     # -- benchmark -----------------------------------------------------------
     @classmethod
     def benchmark_moves(cls):
@@ -344,16 +315,12 @@ class TrainingLab(Explorer):
         start = LEARNING_RATES.index(0.4)
         stops = [LEARNING_RATES[start - i] for i in range(1, 8)]  # 0.35 ... 0.15
         stops += stops[-2::-1] + [0.4, 0.45, 0.5, 0.45, 0.4]
-        moves = [lambda v=v: setattr(lab.lr, "value", v) for v in stops]
-        moves += [
-            lambda n=n: setattr(lab.num_steps, "value", n)
-            for n in (70, 80, 90, 100, 90, 80, 70, 60)
-        ]
+        moves = [lambda v=v: lab.set(lr=v) for v in stops]
+        moves += [lambda n=n: lab.set(num_steps=n) for n in (70, 80, 90, 100, 90, 80, 70, 60)]
         for name in ("flip_sign", "forget_zero_grad"):
-            box = lab.toggles[name]
             moves += [
-                lambda box=box: setattr(box, "value", True),
-                lambda box=box: setattr(box, "value", False),
+                lambda name=name: lab.set(**{name: True}),
+                lambda name=name: lab.set(**{name: False}),
             ]
-        moves.append(lambda: setattr(lab.scenario, "value", "sign flip"))
+        moves.append(lambda: lab.set(scenario="sign flip"))
         return lab, moves

@@ -26,7 +26,7 @@ def _require_chromium():
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
     _require_chromium()
-    server = start_lab(tmp_path_factory.mktemp("lab"))
+    server = start_lab(tmp_path_factory.mktemp("lab"), folders=("lessons", "exercises"))
     yield server
     server.stop()
 

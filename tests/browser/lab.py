@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 NOTIFICATION_SETTINGS = {"fetchNews": "false", "checkForUpdates": False}
+# Every cell rendered, also when scrolled away: with windowing (the default), JupyterLab and
+# Notebook 7 skip off-screen cells, whose controls then cannot take focus reliably.
+NOTEBOOK_SETTINGS = {"windowingMode": "none"}
 
 
 @dataclass
@@ -63,9 +66,15 @@ def start_lab(workdir: Path, folders=("lessons",), timeout: float = 90) -> Lab:
         shutil.copytree(
             ROOT / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
         )
-    settings = workdir / "lab-settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text(json.dumps(NOTIFICATION_SETTINGS))
+    settings = workdir / "lab-settings" / "@jupyterlab"
+    (settings / "apputils-extension").mkdir(parents=True)
+    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        json.dumps(NOTIFICATION_SETTINGS)
+    )
+    (settings / "notebook-extension").mkdir()
+    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
+        json.dumps(NOTEBOOK_SETTINGS)
+    )
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(
         os.environ,
@@ -85,6 +94,7 @@ def start_lab(workdir: Path, folders=("lessons",), timeout: float = 90) -> Lab:
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
         "--LabApp.expose_app_in_browser=True",
+        "--JupyterNotebookApp.expose_app_in_browser=True",  # Notebook 7: window.jupyterapp too
         "--ServerApp.disable_check_xsrf=False",
     ]
     if os.geteuid() == 0:
@@ -150,6 +160,18 @@ def run_all(page, timeout: float = 120_000) -> None:
         raise AssertionError("a cell raised an error:\n" + errors.first.inner_text()[:2000])
 
 
+def run_all_until_idle(page, timeout: float = 120_000) -> None:
+    """Run All and wait until nothing runs any more, errors allowed (an exercise's unsolved
+    cells raise NotImplementedError, and JupyterLab stops at the first error)."""
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(
+        """() => ![...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]
+        .some(p => p.textContent.includes('*'))""",
+        timeout=timeout,
+    )
+    wait_kernel_idle(page, timeout)
+
+
 def readout_texts(page) -> list[str]:
     """The live readouts of every explorer on the page, in order.
 
@@ -160,8 +182,8 @@ def readout_texts(page) -> list[str]:
 
 
 def sliders(page):
-    """The keyboard-focusable handles of every ipywidgets slider, in order."""
-    return page.locator(".widget-slider .noUi-handle")
+    """The keyboard-focusable range inputs of every explorer slider, in order."""
+    return page.locator(".course-slider input[type=range]")
 
 
 def focus_slider_and_press(page, index: int, key: str = "ArrowRight", times: int = 1) -> None:

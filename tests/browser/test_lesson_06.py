@@ -1,73 +1,53 @@
-"""Lesson 6's feature-scaling explorer in a real browser: keys move the scale of feature 2
-and the learning rate, Space ticks "standardize"; the readout and the figure change each time."""
+"""Lesson 6's feature-scaling explorer in a real browser, every control from the keyboard:
+the scale of feature 2, "standardize" (Space), the learning rate and the steps. After each
+change the readout is checked and the canvas must show the kernel's current figure."""
 
 import re
 
-from tests.browser.lab import (
-    canvas_png,
-    figures,
-    focus_slider_and_press,
-    open_notebook,
-    run_all,
-    wait_for_value,
-    wait_until_changed,
+from tests.browser.explorers import (
+    changed_figure,
+    control,
+    first_look,
+    open_lesson,
+    press,
+    wait_for_readout,
 )
 
 LESSON_6 = "lessons/06-vectorized-gradients.ipynb"
-SCALE, LR, STEPS = 0, 1, 2  # slider order in the explorer (the lesson's only sliders)
-
-
-def _readout(page) -> str:
-    element = page.locator(".course-readout").first
-    element.scroll_into_view_if_needed()
-    return element.inner_text()
+SCALING = "helpers.widgets.scaling:FeatureScalingExplorer"
 
 
 def _max_lr(text: str) -> float:
     return float(re.search(r"max stable lr = 2/λmax = ([-0-9.e+]+)", text).group(1))
 
 
-def _lr(text: str) -> float:
-    return float(re.search(r"· lr = ([-0-9.e+]+) is", text).group(1))
+def test_every_control_of_the_scaling_explorer(page, lab):
+    open_lesson(page, lab, LESSON_6)
+    start = lambda t: "feature 2 ×1 (raw units)" in t
+    area, text, pixels = first_look(page, 0, SCALING, start, "l06-start")
+    assert "converged" in text and _max_lr(text) == 1.03
 
+    # scale of feature 2: ten presses of about 1.26x -> x10; the same lr now diverges
+    press(page, control(area, "scale of x2"), "ArrowRight", 10)
+    text = wait_for_readout(area, lambda t: "feature 2 ×10 (raw units)" in t)
+    assert _max_lr(text) == 0.0122 and "OUTSIDE the stable range" in text and "diverged" in text
+    pixels, facts = changed_figure(page, area, pixels, SCALING, name="l06-scale-10")
+    assert facts["titles"][0] == "loss contours, feature 2 ×10"
 
-def test_scaling_explorer_responds_to_keyboard(page, lab):
-    open_notebook(page, lab, LESSON_6)
-    run_all(page)
-    page.locator(".course-readout").first.wait_for(state="attached", timeout=30_000)
-    figures(page).first.wait_for(state="attached", timeout=30_000)
-    readout = lambda: _readout(page)
-    start = wait_for_value(readout, lambda t: "feature 2 ×1 (raw units)" in t)
-    assert "converged" in start and _max_lr(start) == 1.03 and _lr(start) == 0.1, start
-    png = wait_until_changed(lambda: canvas_png(page, 0), b"")
+    # learning rate: round numbers, 12 a decade; a decade down (Page Down) and two more stops
+    lr = control(area, "learning rate")
+    press(page, lr, "PageDown")
+    press(page, lr, "ArrowLeft", 2)  # 0.01 -> 0.008 -> 0.007
+    text = wait_for_readout(area, lambda t: "lr = 0.007 is inside the stable range" in t)
+    assert "slow" in text
+    pixels, _ = changed_figure(page, area, pixels, SCALING, name="l06-lr")
 
-    # scale of feature 2: ten key presses of 0.1 decade -> x10; the same lr now diverges
-    focus_slider_and_press(page, SCALE, "ArrowRight", times=10)
-    scaled = wait_for_value(readout, lambda t: "feature 2 ×10 (raw units)" in t)
-    assert (
-        _max_lr(scaled) == 0.0122 and "OUTSIDE the stable range" in scaled and "diverged" in scaled
-    )
-    png_scaled = wait_until_changed(lambda: canvas_png(page, 0), png)
-    assert png_scaled != png
+    press(page, control(area, "steps"), "End")
+    text = wait_for_readout(area, lambda t: "after 200 steps" in t)
+    pixels, _ = changed_figure(page, area, pixels, SCALING)
 
-    # learning rate: 19 presses of 0.05 decade -> 10**-1.95 = 0.0112, inside the range but slow
-    focus_slider_and_press(page, LR, "ArrowLeft", times=19)
-    slow = wait_for_value(readout, lambda t: _lr(t) < 0.012)
-    assert "inside the stable range" in slow and "slow" in slow
-    png_slow = wait_until_changed(lambda: canvas_png(page, 0), png_scaled)
-    assert png_slow != png_scaled
-
-    # standardize (Space on the check box): the condition number falls back to about 1
-    box = page.locator(".widget-checkbox input").first  # the lesson's only check box
-    box.scroll_into_view_if_needed()
-    box.focus()
-    page.keyboard.press("Space")
-    standardized = wait_for_value(readout, lambda t: "then standardized" in t)
-    assert "κ = λmax/λmin = 1.3" in standardized and _max_lr(standardized) == 0.886
-    png_std = wait_until_changed(lambda: canvas_png(page, 0), png_slow)
-    assert png_std != png_slow
-
-    # the step count moves the path only
-    focus_slider_and_press(page, STEPS, "ArrowRight", times=5)
-    wait_for_value(readout, lambda t: "after 55 steps" in t)
-    assert wait_until_changed(lambda: canvas_png(page, 0), png_std) != png_std
+    press(page, control(area, "standardize the features"), "Space")
+    text = wait_for_readout(area, lambda t: "then standardized" in t)
+    assert "κ = λmax/λmin = 1.3" in text  # round contours again (lr 0.007 is now merely slow)
+    pixels, facts = changed_figure(page, area, pixels, SCALING, name="l06-standardized")
+    assert facts["titles"][0] == "loss contours, feature 2 standardized"

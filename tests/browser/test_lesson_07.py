@@ -1,68 +1,44 @@
-"""Lesson 7's backward-pass explorer in a real browser: keyboard moves walk the backward pass and
-move the inputs; the readout and the figure follow."""
+"""Lesson 7's backward-pass explorer in a real browser, every control from the keyboard: the
+step slider walks the backward pass, x and y move the inputs. After each change the readout
+is checked and the canvas must show the kernel's current figure."""
 
-import time
-
-from tests.browser.lab import (
-    canvas_png,
-    figures,
-    focus_slider_and_press,
-    open_notebook,
-    readout_texts,
-    run_all,
-    wait_until_changed,
+from tests.browser.explorers import (
+    changed_figure,
+    control,
+    first_look,
+    open_lesson,
+    press,
+    wait_for_readout,
 )
 
 LESSON_7 = "lessons/07-autograd-with-pytorch.ipynb"
+BACKPROP = "helpers.widgets.backprop:BackpropExplorer"
 
 
-def _readout(page) -> str:
-    # JupyterLab 4 skips rendering cells outside the viewport: bring the explorer into view first
-    page.locator(".course-readout").first.scroll_into_view_if_needed()
-    return readout_texts(page)[0]
+def test_every_control_of_the_backprop_explorer(page, lab):
+    open_lesson(page, lab, LESSON_7)
+    start = lambda t: t.startswith("x = 2.00, y = 3.00 → z = 25 · step 0/7")
+    area, text, pixels = first_look(page, 0, BACKPROP, start, "l07-start")
+    assert "this walk ?, ? · torch.autograd 10, 10" in text
 
-
-def wait_for_readout(page, fragment, timeout=15.0):
-    """The explorer's readout once it contains ``fragment`` (each key press updates it on the way)."""
-    deadline = time.monotonic() + timeout
-    text = _readout(page)
-    while fragment not in text and time.monotonic() < deadline:
-        time.sleep(0.05)
-        text = _readout(page)
-    return text
-
-
-def test_backprop_explorer_responds_to_keyboard(page, lab):
-    open_notebook(page, lab, LESSON_7)
-    run_all(page)
-    page.locator(".course-readout").first.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "() => document.querySelector('.course-readout').innerText.trim().length > 0",
-        timeout=30_000,
-    )
-    figures(page).first.wait_for(timeout=30_000)
-    before_text, before_png = _readout(page), canvas_png(page, 0)
-    assert before_text.startswith("x = 2.00, y = 3.00 → z = 25 · step 0/7: forward pass"), (
-        before_text
-    )
-    assert "this walk ?, ? · torch.autograd 10, 10" in before_text
-
-    # slider 2 is "backward step": seven presses walk the whole backward pass
-    focus_slider_and_press(page, 2, "ArrowRight", times=7)
-    walked = wait_for_readout(page, "step 7/7")
-    assert "step 7/7" in walked, walked
+    step = control(area, "backward step")
+    press(page, step, "ArrowRight", 3)
+    text = wait_for_readout(area, lambda t: "step 3/7" in t)
+    pixels, _ = changed_figure(page, area, pixels, BACKPROP, name="l07-step-3")
+    press(page, step, "End")
+    text = wait_for_readout(area, lambda t: "step 7/7" in t)
     assert (
-        "this walk 10, 10 · torch.autograd 10, 10 · finite differences 10.000000, 10.000000"
-        in walked
+        "this walk 10, 10 · torch.autograd 10, 10 · finite differences 10.000000, 10.000000" in text
     )
-    walked_png = wait_until_changed(lambda: canvas_png(page, 0), before_png)
-    assert walked_png != before_png, "the figure did not repaint after the step slider moved"
+    pixels, _ = changed_figure(page, area, pixels, BACKPROP, name="l07-step-7")
 
-    # slider 0 is x (0.1 a press): the three gradients move together to 2x + 2y = 10.2
-    focus_slider_and_press(page, 0, "ArrowRight", times=1)
-    moved = wait_for_readout(page, "x = 2.10")
-    assert moved.startswith("x = 2.10, y = 3.00"), moved
-    assert (
-        "this walk 10.2, 10.2 · torch.autograd 10.2, 10.2 · finite differences 10.200000, 10.200000"
-    ) in moved
-    assert wait_until_changed(lambda: canvas_png(page, 0), walked_png) != walked_png
+    x = control(area, "x")
+    press(page, x, "ArrowRight")  # 0.1 a press
+    text = wait_for_readout(area, lambda t: t.startswith("x = 2.10, y = 3.00"))
+    assert "this walk 10.2, 10.2 · torch.autograd 10.2, 10.2" in text
+    assert x.get_attribute("aria-valuetext") == "x 2.1"
+    pixels, _ = changed_figure(page, area, pixels, BACKPROP)
+    press(page, control(area, "y"), "ArrowLeft", 5)
+    text = wait_for_readout(area, lambda t: t.startswith("x = 2.10, y = 2.50"))
+    assert "this walk 9.2, 9.2" in text
+    pixels, _ = changed_figure(page, area, pixels, BACKPROP)

@@ -39,7 +39,10 @@ def explorer():
 
 def test_is_an_explorer_with_alt_text_and_keyboard_controls(explorer):
     assert isinstance(explorer, Explorer) and len(explorer.alt_text) > 100
-    assert [c.description for c in explorer.controls] == ["x", "y", "backward step"]
+    assert [c.description for c in explorer.controls.values()] == ["x", "y", "backward step"]
+    assert (
+        explorer.x_slider.texts[50] == "2.0" and explorer.x_slider.stops[50] == 2.0
+    )  # not 2.0000000000000004
     assert (explorer.step_slider.min, explorer.step_slider.max) == (0, explorer.num_steps) == (0, 7)
 
 

@@ -23,9 +23,15 @@ def explorer():
 def test_is_an_explorer_with_alt_text_and_keyboard_controls(explorer):
     assert isinstance(explorer, Explorer)
     assert "gradient" in explorer.alt_text and "level" in explorer.alt_text
-    descriptions = [getattr(c, "description", "") for c in explorer.controls]
-    assert any("angle" in d for d in descriptions)
-    assert "u along ∇f" in descriptions and "u across ∇f" in descriptions
+    descriptions = [c.description for c in [*explorer.controls.values(), *explorer.buttons]]
+    assert descriptions == [
+        "f(x, y) =",
+        "angle of u",
+        "point x",
+        "point y",
+        "u along ∇f",
+        "u across ∇f",
+    ]
 
 
 def test_lesson_point_has_gradient_4_5(explorer):
@@ -50,9 +56,8 @@ def test_slope_is_largest_along_the_gradient_and_zero_across(explorer):
     explorer.point_across_gradient()
     assert explorer.state["slope"] == pytest.approx(0.0, abs=1e-3)
     assert "angle between u and ∇f = 90.0°" in explorer.readout.value
-    assert (
-        explorer.angle_slider.value % explorer.angle_slider.step == 0
-    )  # a value the browser keeps
+    slider = explorer.angle_slider
+    assert slider.stops[slider.index] % 5 == 0  # the handle sits on the nearest 5° stop
 
 
 def test_slope_equals_a_numerical_directional_derivative(explorer):
@@ -124,14 +129,15 @@ def test_benchmark_moves_each_change_the_readout():
     assert len(seen) == 11
 
 
-def test_aiming_is_exact_until_something_moves(explorer):
+def test_aiming_is_exact_and_the_keys_go_on_from_the_nearest_stop(explorer):
     explorer.point_along_gradient()
-    assert explorer.angle_slider.value == 50.0  # the nearest 5° step: what the browser slider keeps
+    slider = explorer.angle_slider
+    assert slider.value == pytest.approx(np.degrees(np.arctan2(5, 4)))  # 51.34°, exactly
+    assert slider.stops[slider.index] == 50.0  # the handle: the nearest 5° stop
     assert explorer.state["slope"] == pytest.approx(np.sqrt(41), rel=1e-12)
     assert "angle = 51.3°" in explorer.readout.value
-    explorer.set_angle(55.0)
-    explorer.set_angle(50.0)
-    assert explorer.state["slope"] < np.sqrt(41) - 1e-3  # now the plain 50°
+    slider.index += 1  # an arrow key in the browser: the next stop, exactly
+    assert slider.value == 55.0 and explorer.state["slope"] < np.sqrt(41) - 1e-3
     explorer.point_along_gradient()
-    explorer.set_point(1.0, 1.0)  # ∇f = [3, 3] points at 45°; u stays at the slider's 50°
-    assert explorer.state["angle_between"] == pytest.approx(5.0)
+    explorer.set_point(1.0, 1.0)  # ∇f = [3, 3] points at 45°; u stays where it was aimed
+    assert explorer.state["angle_between"] == pytest.approx(np.degrees(np.arctan2(5, 4)) - 45)

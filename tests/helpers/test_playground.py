@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from matplotlib.backend_bases import MouseEvent
 
+from helpers.descent import contraction_factor, max_stable_lr, run_gradient_descent, verdict
 from helpers.functions import FUNCTIONS_2D
 from helpers.widgets.base import Explorer
 from helpers.widgets.playground import GradientDescentPlayground
@@ -23,10 +24,8 @@ def _readout(pg):
 
 def test_is_an_explorer_with_keyboard_controls_and_alt_text(playground):
     assert isinstance(playground, Explorer)
-    names = [getattr(c, "_course_name", None) for c in playground.controls]
-    assert names == ["function", "lr", "steps", "x0", "y0"]
+    assert list(playground.controls) == ["function", "lr", "momentum", "steps", "x0", "y0"]
     assert "contour" in playground.alt_text and "click or drag" in playground.alt_text
-    assert playground.lr_slider.base == 10  # log-scale learning rate
 
 
 def test_readout_states_run_verdict_and_stability(playground):
@@ -71,22 +70,24 @@ def test_moves_are_blitted_and_change_the_pixels(playground):
     assert len(full_draws) == 1
 
 
-def test_steps_axis_is_relabelled_and_matches_a_full_draw(playground):
+def test_steps_and_momentum_repaint_one_panel_exactly_as_a_full_draw(playground):
     canvas = playground.fig.canvas
     # freeze the layout (constrained layout moves axes by a pixel on successive full draws)
     playground.fig.set_layout_engine("none")
     playground.invalidate()
     playground.refresh()
-    for steps in (80, 7, 200, 50, 123):
-        playground.steps_slider.value = steps
-        labels = [t.get_text() for t in playground._step_labels if t.get_text()]
-        assert labels[0] == "0" and int(labels[-1]) <= steps and len(labels) >= 3
+    full_draws = []
+    canvas.mpl_connect("draw_event", full_draws.append)
+    for steps, beta in ((80, 0.0), (7, 0.5), (200, 0.9), (50, 0.0), (123, 0.95)):
+        playground.set(steps=steps, momentum=beta)
         xs, _ = playground.loss_line.get_data()
-        assert np.isclose(xs[-1], 1.0) and len(xs) == steps + 1  # the last step at the right edge
-    blitted = np.asarray(canvas.get_renderer().buffer_rgba()).copy()
-    playground.invalidate()
-    playground.refresh()
-    assert (np.asarray(canvas.get_renderer().buffer_rgba()) == blitted).all()
+        assert len(xs) == steps + 1 and playground.ax_loss.get_xlim() == (0, steps)
+        assert f"β = {beta:g}" in playground.ax_stab.get_title()
+        repainted = np.asarray(canvas.get_renderer().buffer_rgba()).copy()
+        playground.invalidate()
+        playground.refresh()
+        assert (np.asarray(canvas.get_renderer().buffer_rgba()) == repainted).all(), (steps, beta)
+    assert len(full_draws) == 5  # only the comparison draws
 
 
 def test_click_and_drag_move_the_start(playground):
@@ -190,3 +191,87 @@ def test_every_benchmark_move_repaints_the_figure():
             unchanged.append(index)
         before = after
     assert not unchanged, f"moves {unchanged} left the figure as it was"
+
+
+# -- the verdict is honest on every function (helpers.descent.verdict, with the playground's tolerance)
+@pytest.mark.parametrize(
+    "name, start, lr, steps, expected",
+    [
+        ("bowl", (4.0, 3.0), 0.1, 50, "converged"),
+        ("elongated bowl", (4.0, 3.0), 0.05, 50, "still descending"),
+        ("elongated bowl", (4.0, 3.0), 0.3, 50, "converged, zig-zagging"),
+        ("rosenbrock", (2.0, 2.0), 0.001, 50, "still descending"),  # 0.68 from the minimum
+        ("rosenbrock", (2.0, 2.0), 0.001, 200, "still descending"),
+        ("two minima", (0.2, 1.5), 0.05, 50, "still descending"),
+        ("two minima", (0.2, 1.5), 0.05, 200, "converged"),
+        ("saddle", (2.5, 0.0), 0.1, 50, "converged"),  # ... to the saddle point: said below
+        ("saddle", (2.5, 0.01), 0.1, 50, "escaping"),
+    ],
+)
+def test_verdict_is_honest_on_every_function(playground, name, start, lr, steps, expected):
+    pg = playground
+    text = pg.set(function=name, lr=lr, steps=steps, start=start)
+    assert pg.verdict == expected, text
+    norm, losses = pg.run.grad_norms[-1], pg.run.losses
+    if expected.startswith("converged"):
+        assert norm <= 1e-3 and "the loss no longer falls" in text
+    else:  # "not converged": the numbers that say why
+        assert f"not converged after {steps} steps" in text
+        assert norm > 1e-3 or losses[-2] - losses[-1] > 1e-6 * (losses[0] - losses[-1])
+    if name == "saddle" and expected == "converged":
+        assert "at a saddle point" in text
+
+
+def test_rosenbrock_converges_only_near_its_minimum():
+    rosen = FUNCTIONS_2D["rosenbrock"]
+    slow = run_gradient_descent(rosen.grad, (2.0, 2.0), 0.001, 50, loss=rosen)
+    assert np.isclose(slow.grad_norms[-1], 0.1995, atol=1e-4)  # the run
+    assert np.linalg.norm(slow.final - [1, 1]) > 0.6 and verdict(slow) == "still descending"
+    long = run_gradient_descent(rosen.grad, (2.0, 2.0), 0.001, 40_000, loss=rosen)
+    assert verdict(long) == "converged" and np.linalg.norm(long.final - [1, 1]) < 1e-2
+
+
+# -- momentum
+def test_momentum_factor_and_stable_range():
+    lams = [2.0, 6.0]
+    lrs = np.linspace(0.01, 0.6, 60)
+    no_momentum = np.abs(1 - np.outer(lams, lrs)).max(axis=0)
+    assert np.allclose(contraction_factor(lams, lrs, 0.0), no_momentum)
+    for beta in (0.0, 0.5, 0.9):
+        bound = max_stable_lr(lams, beta)
+        assert np.isclose(bound, 2 * (1 + beta) / 6)  # eta * lambda_max < 2 (1 + beta)
+        assert (
+            contraction_factor(lams, 0.99 * bound, beta)
+            < 1
+            < contraction_factor(lams, 1.01 * bound, beta)
+        )
+    assert np.isclose(contraction_factor([2.0], 0.5, 0.64), 0.8)  # complex pair: sqrt(beta)
+
+
+def test_momentum_factor_is_what_a_run_shows():
+    bowl = FUNCTIONS_2D["elongated bowl"]
+    for lr, beta in ((0.1, 0.5), (0.3, 0.8), (0.2, 0.0)):
+        run = run_gradient_descent(bowl.grad, (4.0, 3.0), lr, 400, momentum=beta)
+        errors = np.linalg.norm(run.path, axis=1)
+        rate = (errors[400] / errors[200]) ** (1 / 200)  # per-step shrink, measured
+        assert np.isclose(rate, contraction_factor([2.0, 6.0], lr, beta), rtol=0.02), (lr, beta)
+    inside = run_gradient_descent(bowl.grad, (4.0, 3.0), 0.6, 300, momentum=0.9, loss=bowl)
+    assert verdict(inside) == "converged, zig-zagging"  # beyond 1/3, inside 2 (1 + 0.9) / 6
+    outside = run_gradient_descent(bowl.grad, (4.0, 3.0), 0.65, 200, momentum=0.9, loss=bowl)
+    assert verdict(outside) == "diverged"
+
+
+def test_readout_and_panel_show_beta_and_its_stable_range(playground):
+    text = playground.set(momentum=0.9, lr=0.5)
+    assert "β = 0.9" in text and "stable for lr < 0.6333 (= 2(1+β)/λmax, β = 0.9" in text
+    assert "lr = 0.5 is inside" in text
+    assert playground.ax_stab.get_title() == "β = 0.9: stable for lr < 0.6333"
+    assert np.isclose(playground.ax_stab.get_xlim()[1], 2 * 0.6333, atol=1e-3)
+
+
+def test_learning_rate_moves_in_usable_steps(playground):
+    stops = playground.lr_slider.stops
+    i = stops.index(0.1)
+    assert stops[i : i + 6] == (0.1, 0.12, 0.15, 0.2, 0.25, 0.3)  # 0.1 to 0.3 in five presses
+    assert stops[i + 5 : i + 9] == (0.3, 0.32, 0.34, 0.35)  # the lesson's rates around 1/3
+    assert playground.lr_slider.page == 12  # Page Up / Down: a decade

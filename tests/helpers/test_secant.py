@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from helpers.widgets.controls import Slider
 from helpers.widgets.secant import SecantExplorer
 
 
@@ -76,11 +77,13 @@ def test_h_moves_are_blitted_and_function_change_redraws_once():
 
 
 def test_keyboard_operable_log_slider_and_alt_text():
-    import ipywidgets as widgets
-
     explorer = SecantExplorer()
-    assert isinstance(explorer.h_slider, widgets.FloatLogSlider)
-    assert explorer.h_slider.min <= -10 and explorer.h_slider.max >= 0
+    stops = np.array(explorer.h_slider.stops)
+    assert isinstance(explorer.h_slider, Slider)
+    assert stops[0] <= 1e-10 and stops[-1] >= 1
+    # one arrow press divides h by about 1.26, ten presses by exactly 10
+    assert np.allclose(np.diff(np.log10(stops)), 0.1, atol=0.011)
+    assert np.allclose(stops[10:] / stops[:-10], 10)
     assert "secant" in explorer.alt_text and "tangent" in explorer.alt_text
 
 

@@ -7,6 +7,7 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
+from helpers.widgets.controls import Dropdown, Slider
 from helpers.widgets.training_lab import SCENARIOS, TrainingLab, _decade_ticks, _settle
 
 
@@ -107,14 +108,9 @@ def test_benchmark_moves_each_change_something():
 
 def test_controls_are_keyboard_widgets_and_figure_has_alt_text(lab):
     controls = [lab.scenario, lab.problem, lab.lr, lab.num_steps, lab.dtype, *lab.toggles.values()]
-    assert all(
-        isinstance(
-            c, (widgets.Dropdown, widgets.SelectionSlider, widgets.IntSlider, widgets.Checkbox)
-        )
-        for c in controls
-    )
-    assert {settings.get("lr", 0.1) for settings in SCENARIOS.values()} <= set(lab.lr.options)
-    caption = lab.widget.children[-2].children[1].value
+    assert all(isinstance(c, (Dropdown, Slider, widgets.Checkbox)) for c in controls)
+    assert {settings.get("lr", 0.1) for settings in SCENARIOS.values()} <= set(lab.lr.stops)
+    caption = lab.widget.children[-2].children[1].value  # the figure box, above the diagnosis
     assert "loss" in lab.alt_text and "Figure:" in caption and "zig-zag" in caption
 
 
@@ -125,3 +121,10 @@ def test_axis_helpers():
     assert _settle((0, 20), (-5, 10)) == (-5, 10)  # data outside: change
     assert _settle((-30, 300), (0, 5)) == (0, 5)  # far too wide: change
     assert _settle(None, (0, 5)) == (0, 5)
+
+
+def test_the_parameter_panel_names_the_problem_shown(lab):
+    lab.set(problem="shifted bowl")
+    assert lab.param_ax.get_title() == "parameters (shifted bowl)"
+    lab.set(problem="elongated bowl")
+    assert lab.param_ax.get_title() == "parameters (elongated bowl)"

@@ -131,11 +131,6 @@ def test_widgets_without_a_static_form_say_how_to_use_them_live(built_site):
         assert "VBox(children=" not in page  # a widget's text form means nothing to a reader
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the explorers' static first frame is not on main yet: explorer outputs show the "
-    "note to open the page live; remove this mark when the fallback lands",
-)
 def test_every_explorer_output_shows_its_first_frame_with_alt_text(built_site):
     built = pages(built_site.html)
     total = 0
