@@ -124,9 +124,11 @@ def test_instructor_workflow(tmp_path):
         gb.db.commit()
         written_id = written.name
 
-    # 5. re-grading keeps them
-    done = cli("grade", EX1, "--course", course)
-    assert done.returncode == 0
+    # 5. re-grading keeps them (a plain re-run skips what is graded and unchanged;
+    #    --force grades every submission again)
+    done = cli("grade", EX1, "--course", course, "--force")
+    assert done.returncode == 0, done.stderr
+    assert "graded 5 of 5" in done.stdout
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         assert gb.find_grade(written_id, EX1, EX1, "doejane").manual_score == 5
         assert (

@@ -29,9 +29,16 @@ import pytest
 
 from autograder.classreport.model import MISTAKE, NOT_ANSWERED, PASSED, UNRECOGNISED
 from autograder.commands.report import report
+from helpers.glossary import fragment
 from tests.autograder import report_class as C
 from tests.autograder.commandline import assert_one_line_error, run
 from tests.autograder.conftest import requires_bwrap
+
+# the link into lesson 3 that a student who forgot the inner derivative gets: the cell
+# holding that section's heading (the glossary's kind of link)
+INNER_DERIVATIVE_CELL = fragment(
+    "03-chain-rule.ipynb", "6. The most common mistake: forgetting the inner derivative"
+)
 
 pytestmark = [pytest.mark.grading, requires_bwrap]
 
@@ -112,9 +119,7 @@ def test_each_test_counts_passes_and_failures(written):
         m for m in written["json"]["mistakes"] if m["mistake"] == "ex01.forgot-inner-derivative"
     )
     assert "forgot the inner derivative" in chain["message"]
-    assert chain["lesson_href"].endswith(
-        "03-chain-rule.ipynb#6.-The-most-common-mistake:-forgetting-the-inner-derivative"
-    )
+    assert chain["lesson_href"].endswith(f"03-chain-rule.ipynb#{INNER_DERIVATIVE_CELL}")
 
 
 def test_unrecognised_failures_are_counted_apart_with_anonymous_examples(written):
@@ -251,10 +256,7 @@ def test_feedback_summary_names_each_line_and_gives_the_mistake(course):
     assert "secant_slope" in text and "numerical_gradient: lists of ints, inputs unchanged" in text
     assert "you forgot the inner derivative" in text
     assert "sigma(z) itself" in text
-    assert (
-        'href="../../lessons/03-chain-rule.ipynb#6.-The-most-common-mistake:-forgetting-the-inner-derivative"'
-        in summary
-    )
+    assert f'href="../../lessons/03-chain-rule.ipynb#{INNER_DERIVATIVE_CELL}"' in summary
     hostile = (course / "feedback" / "hostile" / C.EX1 / f"{C.EX1}.html").read_text()
     toc = hostile.split('id="toc"', 1)[1].split("</ol>", 1)[0]
     assert "<img src=x" not in toc and "&lt;img src=x" in toc

@@ -1,4 +1,5 @@
-"""Fixtures for real-browser tests: one JupyterLab server per session, a fresh page per test.
+"""Fixtures for real-browser tests: one JupyterLab server and one chromium for the tests of
+this folder, a fresh page per test.
 
 Skipped (with the reason) when /usr/bin/chromium is missing on a developer's
 machine; under CI (CI set) a missing browser is a failure, never a skip.
@@ -23,7 +24,10 @@ def _require_chromium():
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+# package scope: both end with this folder's tests. A sync Playwright that stays open keeps
+# its event loop running in this thread, and every later test that starts Playwright
+# (the website's, the class report's) would fail with "Sync API inside the asyncio loop".
+@pytest.fixture(scope="package")
 def lab(tmp_path_factory):
     _require_chromium()
     server = start_lab(tmp_path_factory.mktemp("lab"), folders=("lessons", "exercises"))
@@ -31,7 +35,7 @@ def lab(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     _require_chromium()
     from playwright.sync_api import sync_playwright

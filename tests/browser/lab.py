@@ -59,8 +59,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_lab(workdir: Path, folders=("lessons",), timeout: float = 90) -> Lab:
-    """Start JupyterLab on 127.0.0.1 serving copies of ``folders``; wait until it answers."""
+def start_lab(
+    workdir: Path, folders=("lessons",), timeout: float = 90, notebook_settings=NOTEBOOK_SETTINGS
+) -> Lab:
+    """Start JupyterLab on 127.0.0.1 serving copies of ``folders``; wait until it answers.
+
+    ``notebook_settings`` override JupyterLab's notebook settings (``{}``: a student's
+    defaults, windowing included)."""
     root = workdir / "course"
     for folder in folders:
         shutil.copytree(
@@ -73,7 +78,7 @@ def start_lab(workdir: Path, folders=("lessons",), timeout: float = 90) -> Lab:
     )
     (settings / "notebook-extension").mkdir()
     (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
-        json.dumps(NOTEBOOK_SETTINGS)
+        json.dumps(notebook_settings)
     )
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(

@@ -20,7 +20,7 @@ import pytest
 
 from helpers import course
 from helpers.glossary import TERMS, anchor, link, section_cells
-from tests.browser.lab import open_notebook
+from tests.browser.lab import open_notebook, start_lab
 
 HEADING_IDS_JS = """() => [...document.querySelectorAll(
     ['h1', 'h2', 'h3', 'h4', 'h5', 'h6']
@@ -117,7 +117,25 @@ SCROLLED_JS = """() => Math.max(...[...document.querySelectorAll(
     + '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook')].map(e => e.scrollTop))"""
 
 
-def test_clicking_a_glossary_link_shows_its_section_in_jupyterlab(page, lab):
+@pytest.fixture(scope="module")
+def default_lab(tmp_path_factory):
+    """JupyterLab with a student's default settings: its notebook windowing is on, and the
+    link's scroll to a cell is JupyterLab's windowed scroll (the other browser tests turn
+    windowing off so that every control can take focus)."""
+    server = start_lab(tmp_path_factory.mktemp("default-lab"), notebook_settings={})
+    yield server
+    server.stop()
+
+
+def test_clicking_a_glossary_link_shows_its_section_in_jupyterlab(browser, default_lab):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        _click_every_deepest_link(context.new_page(), default_lab)
+    finally:
+        context.close()
+
+
+def _click_every_deepest_link(page, lab):
     open_notebook(page, lab, "lessons/99-glossary.ipynb")
     height = page.viewport_size["height"]
     for term in _deepest_link_per_lesson():
@@ -154,7 +172,8 @@ def test_clicking_a_glossary_link_shows_its_section_in_jupyterlab(page, lab):
     reason="Notebook 7.6 opens a link to another notebook in a new tab without the "
     "fragment, and applies no fragment on page load",
 )
-def test_a_glossary_link_lands_on_its_section_in_notebook_7(browser, lab):
+def test_a_glossary_link_lands_on_its_section_in_notebook_7(browser, default_lab):
+    lab = default_lab
     term = next(t for t in _deepest_link_per_lesson() if t.lesson == course.lesson(3).file)
     target = link(term.lesson, term.section).split("](", 1)[1][:-1]
     context = browser.new_context(viewport={"width": 1280, "height": 900})

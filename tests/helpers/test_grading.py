@@ -112,6 +112,8 @@ def test_nbgrader_autograde_and_validate_get_the_note(monkeypatch):
         kernel = object()  # a live kernel...
 
     monkeypatch.setattr("IPython.get_ipython", lambda: FakeShell())
+    # (nbgrader's own autograde, run in-process by other tests, leaves this set)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     assert grading._in_live_kernel()
     for execution in ("autograde", "validate"):  # ...but nbgrader is running the notebook
         monkeypatch.setenv("NBGRADER_EXECUTION", execution)
