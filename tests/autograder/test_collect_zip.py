@@ -19,6 +19,7 @@ import pytest
 from autograder.commands.collect_zip import student_id_for
 from tests.autograder import submissions as S
 from tests.autograder.commandline import assert_one_line_error, run
+from tests.autograder.conftest import requires_bwrap
 
 pytestmark = pytest.mark.grading
 EX1, EX2 = "exercise-01-derivatives", "exercise-02-gradient-descent"
@@ -141,6 +142,7 @@ def test_non_latin_names_are_imported_and_keep_their_ids(tmp_path):
     )
 
 
+@requires_bwrap
 def test_the_lms_ids_are_kept_and_exported(tmp_path):
     from nbgrader.api import Gradebook
 
@@ -163,6 +165,8 @@ def test_the_lms_ids_are_kept_and_exported(tmp_path):
         ("ana-lopez", "Moodle", "77", "Ana Lopez"),
         ("sam", "folder", "", "sam"),
     }
+    graded = run("grade", EX1, "--course", course, "--jobs", "1")
+    assert graded.returncode == 0, graded.stderr
     exported = run("export", "--course", course)
     assert exported.returncode == 0, exported.stderr
     table = {r["student_id"]: r for r in csv.DictReader(io.StringIO(exported.stdout))}
