@@ -108,7 +108,7 @@ def _referenced(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
-def _mentioned(tree: ast.AST) -> set[str]:
+def mentioned_names(tree: ast.AST) -> set[str]:
     """Names and attribute names a piece of code mentions (what the rules look for)."""
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -167,7 +167,7 @@ class NotebookSources:
                     self.functions[name] = found
         self.bindings = self._module_bindings()
         self.tampering = sorted(
-            {name for tree in self.trees for name in _mentioned(tree) & TAMPERING}
+            {name for tree in self.trees for name in mentioned_names(tree) & TAMPERING}
         )
 
     def _module_bindings(self) -> dict[str, set[str]]:
@@ -225,7 +225,7 @@ class NotebookSources:
         for text in self.reached(source):
             tree = _parse(text)
             if tree is not None:
-                found |= _mentioned(tree)
+                found |= mentioned_names(tree)
         return found
 
     def modules_reached(self, source: str) -> set[str]:
@@ -252,7 +252,7 @@ class NotebookSources:
         for text in texts:
             tree = _parse(text)
             if tree is not None:
-                found |= _mentioned(tree) & DYNAMIC_CODE
+                found |= mentioned_names(tree) & DYNAMIC_CODE
                 found |= {"__import__"} if _string_imports(tree)[1] else set()
         return sorted(found)
 

@@ -55,6 +55,8 @@ from typing import Any, NamedTuple, TypeAlias
 
 import numpy as np
 
+from autograder.sources import mentioned_names
+
 __all__ = [
     "Mistake",
     "TestFailure",
@@ -653,17 +655,7 @@ def names_used(fn: Any) -> set[str]:
         tree = ast.parse(source_of(fn))
     except SyntaxError:
         raise TestFailure(f"could not read the source code of {_function_name(fn)}") from None
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            names.add(node.id)
-        elif isinstance(node, ast.Attribute):
-            names.add(node.attr)
-        elif isinstance(node, ast.alias):
-            names.update(node.name.split("."))
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.update(node.module.split("."))
-    return names
+    return mentioned_names(tree)
 
 
 def _functions_reached(fn: Any) -> list[Any]:
