@@ -1,15 +1,33 @@
 """The untrusted side of the grader: runs inside the sandbox, never in the grader.
 
-Started by :mod:`autograder.sandbox` as a *zygote*: it imports the heavy
-libraries once (NumPy, SymPy, PyTorch, IPython), makes itself non-dumpable (so
-the submissions it forks cannot ptrace it or read its memory), then waits on its
-control channel. For every submission it forks a *session*: a fresh process with
-resource limits, seeded random generators and a fresh IPython shell, which
+Started by :mod:`autograder.sandbox` as a *zygote*: it imports the heavy libraries
+once (NumPy, SymPy, PyTorch, IPython), makes itself non-dumpable (nothing it starts
+can ptrace it or read its memory), then waits on its control socket. Under
+bubblewrap the zygote is process 1 of the sandbox's PID namespace and nothing else
+runs there between submissions.
 
-- runs the submission's code cells on request (``exec``),
-- lists the names the submission defined (``names``) and sends their values
-  (``get``) as plain data (see :mod:`autograder.wire`),
-- calls the submission's functions with plain-data arguments (``call``).
+For every submission the grader sends a fresh socket and the zygote starts a
+*session* on it, in namespaces of its own (:func:`_start_isolated_session`):
+
+- a new user namespace (so that the rest can be set up without privileges on the
+  machine), mount namespace, IPC namespace and PID namespace;
+- fresh, empty ``/tmp`` and ``/dev/shm`` (tmpfs), the rest of the filesystem
+  read-only, so nothing one submission writes can reach the next;
+- a tiny init (process 1 of the new PID namespace) that starts the session and,
+  when it ends, reports how and exits: the kernel then kills everything the
+  submission started. The session runs with no capabilities, cannot create user
+  namespaces, and cannot see, signal or ptrace the zygote (it is in no PID namespace
+  the session can address, and it is not dumpable);
+- a random working directory that is not on ``sys.path``.
+
+The session runs the submission's cells (``exec``), lists the names it defined and
+where each function's code came from (``names``), sends values as plain data
+(``get``, see :mod:`autograder.wire`) and calls its functions (``call``).
+
+When the grader ends a session, the zygote kills every process of its PID namespace
+but itself and checks that what it owns is as it was at the start (its ``/tmp``,
+``/dev/shm``, processes, IPC objects); if not, it says so and the grader replaces the
+whole sandbox.
 
 Nothing here is trusted: a submission can rewrite any of it in its own process.
 The grader only ever reads plain data back, with size limits and a deadline.
@@ -20,10 +38,18 @@ from __future__ import annotations
 import ctypes
 import io
 import os
+import re
 import resource
+import secrets
+import shutil
 import signal
+import socket
+import struct
 import sys
+import threading
+import time
 import traceback
+import types
 from typing import Any
 
 from autograder import wire
@@ -53,6 +79,22 @@ HIDDEN_NAMES = {
     "__builtin__",
 }
 OUTPUT_CAP = 64 * 1024
+CELL_FILE = re.compile(r"^<ipython-input-(\d+)-")
+
+# Linux constants (the same on every architecture this course runs on)
+CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 0x4000, 1 << 18
+SYS_OPEN_TREE, SYS_MOVE_MOUNT = 428, 429
+OPEN_TREE_CLONE, AT_RECURSIVE, O_CLOEXEC = 1, 0x8000, 0o2000000
+MOVE_MOUNT_F_EMPTY_PATH = 4
+AT_FDCWD = -100
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP = 1, 4, 24
+PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 47, 4
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
+SESSION_TMPFS = "size=256m,mode=1777"
 
 
 class CappedWriter(io.TextIOBase):
@@ -93,14 +135,14 @@ class CappedWriter(io.TextIOBase):
 class Session:
     """One submission's process: executes cells and serves calls."""
 
-    def __init__(self, shell: Any, req_fd: int, resp_fd: int):
+    def __init__(self, shell: Any, fd: int):
         self.shell = shell
-        self.req_fd = req_fd
-        self.resp_fd = resp_fd
+        self.fd = fd
         self.handles: dict[int, object] = {}
         self.next_handle = 1
         self.out = CappedWriter()
         self.err = CappedWriter()
+        self.cell_of_count: dict[int, int] = {}  # IPython execution count -> grader's cell
 
     # ---- handles and encoding
     def handle_for(self, obj: Any) -> int:
@@ -187,9 +229,10 @@ class Session:
 
     # ---- requests
     def serve(self) -> None:
+        wire.write_message(self.fd, {"ready": True})
         while True:
             try:
-                request = wire.read_message(self.req_fd)
+                request = wire.read_message(self.fd)
             except (wire.ChannelClosed, wire.WireError):
                 os._exit(0)
             op = request.get("op")
@@ -209,10 +252,10 @@ class Session:
             except BaseException as exc:
                 reply = {"ok": False, "error": _one_line(exc), "internal": True}
             try:
-                wire.write_message(self.resp_fd, reply)
+                wire.write_message(self.fd, reply)
             except wire.WireError:
                 wire.write_message(
-                    self.resp_fd,
+                    self.fd,
                     {"ok": False, "error": "the reply was too large", "internal": True},
                 )
 
@@ -221,7 +264,10 @@ class Session:
 
     def op_exec(self, request: dict[str, Any]) -> dict[str, Any]:
         self._redirect()
+        count = self.shell.execution_count
         result = self.shell.run_cell(request["source"], store_history=True, silent=False)
+        if type(request.get("cell")) is int:
+            self.cell_of_count[count] = request["cell"]
         error = result.error_before_exec or result.error_in_exec
         reply = {"ok": error is None, "stdout": self.out.take(), "stderr": self.err.take()}
         if error is not None:
@@ -241,15 +287,25 @@ class Session:
             and not (k.startswith("_") and k[1:].isdigit())
         }
 
-    def op_names(self) -> dict[str, Any]:
-        import types
+    def _origin(self, value: Any) -> dict[str, Any]:
+        """Where a function's code came from: the grader's cell and line, or a module."""
+        target = getattr(value, "func", value)  # (functools.partial)
+        code = getattr(target, "__code__", None)
+        if isinstance(code, types.CodeType):
+            match = CELL_FILE.match(code.co_filename)
+            cell = self.cell_of_count.get(int(match.group(1))) if match else None
+            if cell is not None:
+                return {"cell": cell, "line": code.co_firstlineno, "code_name": code.co_name}
+        module = getattr(target, "__module__", None)
+        return {"module": module[:200]} if isinstance(module, str) else {}
 
-        kinds = {}
+    def op_names(self) -> dict[str, Any]:
+        kinds: dict[str, dict[str, Any]] = {}
         for name, value in self._user_names().items():
             if isinstance(value, types.ModuleType):
                 kinds[name] = {"kind": "module", "module": str(value.__name__)[:200]}
-            elif callable(value) and not isinstance(value, type) or isinstance(value, type):
-                kinds[name] = {"kind": "function"}
+            elif callable(value):
+                kinds[name] = {"kind": "function", **self._origin(value)}
             else:
                 kinds[name] = {"kind": "value"}
         return {"ok": True, "names": kinds}
@@ -288,7 +344,10 @@ class Session:
                 "error": _one_line(exc),
                 "raised": type(exc).__name__[:100],
                 "trace": _student_trace(exc),
+                "raised_by_test": _raised_by_test(exc),
             }
+        # what the function printed while a test called it stays here: it may show the
+        # test's inputs, which are not the student's to see
         self.out.take()
         self.err.take()
         reply = {"ok": True, "result": self.encode(result)}
@@ -304,6 +363,16 @@ def _one_line(exc: BaseException) -> str:
     except BaseException:
         text = type(exc).__name__
     return text[-2000:]
+
+
+def _raised_by_test(exc: BaseException) -> bool:
+    """Whether the exception came from a function the test passed in (``portable``): its
+    message is then the instructor's, e.g. "call f on a tensor that requires grad"."""
+    try:
+        frames = traceback.extract_tb(exc.__traceback__)
+        return bool(frames) and frames[-1].filename == "<portable>"
+    except BaseException:
+        return False
 
 
 def _student_trace(exc: BaseException) -> str:
@@ -322,13 +391,119 @@ def _student_trace(exc: BaseException) -> str:
         return ""
 
 
-# ---------------------------------------------------------------------- zygote
+# ------------------------------------------------------------------ the kernel's API
+_LIBC = ctypes.CDLL(None, use_errno=True)
+_LIBC.syscall.restype = ctypes.c_long
+
+
+def _checked(result: int, what: str) -> int:
+    if result < 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+    return result
+
+
+def _prctl(option: int, arg: int = 0) -> int:
+    prctl = getattr(_LIBC, "prctl", None)  # (Linux only: without it, nothing to set)
+    return -1 if prctl is None else int(prctl(option, ctypes.c_ulong(arg), 0, 0, 0))
+
+
 def _set_dumpable(flag: int) -> None:
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(4, flag, 0, 0, 0)  # PR_SET_DUMPABLE
-    except Exception:
-        pass
+    _prctl(PR_SET_DUMPABLE, flag)
+
+
+def _set_parent_death_signal() -> None:
+    """Die with SIGKILL when the parent process goes away."""
+    _prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
+
+
+def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str = "") -> None:
+    _checked(
+        _LIBC.mount(
+            source.encode() if source else None,
+            target.encode(),
+            fstype.encode() if fstype else None,
+            ctypes.c_ulong(flags),
+            data.encode() if data else None,
+        ),
+        f"mount {target}",
+    )
+
+
+def _detached_copy(path: str) -> int:
+    """A detached copy of the mount tree at ``path`` (open_tree), to attach elsewhere."""
+    flags = OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC
+    return _checked(
+        int(_LIBC.syscall(SYS_OPEN_TREE, AT_FDCWD, path.encode(), ctypes.c_uint(flags))),
+        f"open_tree {path}",
+    )
+
+
+def _attach(fd: int, target: str) -> None:
+    _checked(
+        int(
+            _LIBC.syscall(
+                SYS_MOVE_MOUNT, fd, b"", AT_FDCWD, target.encode(), MOVE_MOUNT_F_EMPTY_PATH
+            )
+        ),
+        f"move_mount {target}",
+    )
+
+
+def _enter_namespaces() -> None:
+    """New user, mount, IPC and PID namespaces (the PID one for the next child), the
+    same user and group inside as outside."""
+    uid, gid = os.getuid(), os.getgid()
+    _checked(
+        int(_LIBC.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWPID)), "unshare"
+    )
+    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1")):
+        with open(f"/proc/self/{name}", "w") as fh:
+            fh.write(text)
+    with open("/proc/self/gid_map", "w") as fh:
+        fh.write(f"{gid} {gid} 1")
+
+
+def _fresh_scratch_space(mounts: list[str]) -> None:
+    """Empty tmpfs on /tmp and /dev/shm in this mount namespace only. Mounts that live
+    under /tmp (a checkout or virtual environment there) are carried over."""
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    under = [m for m in mounts if m.startswith("/tmp/")]
+    top = [m for m in under if not any(m.startswith(o + "/") for o in under if o != m)]
+    carried = [(m, _detached_copy(m)) for m in top]
+    _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, SESSION_TMPFS)
+    for path, fd in carried:
+        os.makedirs(path, exist_ok=True)
+        _attach(fd, path)
+        os.close(fd)
+    _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, SESSION_TMPFS)
+    # the submission may not make user namespaces of its own (this one's limit)
+    with open("/proc/sys/user/max_user_namespaces", "w") as fh:
+        fh.write("0")
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    ]
+
+
+def _drop_privileges() -> None:
+    """No capabilities left, none to regain (bounding set empty, no new privileges)."""
+    for cap in range(64):
+        if _prctl(PR_CAPBSET_DROP, cap) < 0 and ctypes.get_errno() == 22:  # EINVAL: no such cap
+            break
+    _prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
+    header = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0)
+    empty = (_CapData * 2)()
+    _checked(int(_LIBC.capset(ctypes.byref(header), empty)), "capset")
+    _checked(_prctl(PR_SET_NO_NEW_PRIVS, 1), "no_new_privs")
 
 
 def _data_size_bytes() -> int:
@@ -366,24 +541,13 @@ def _tasks_in_namespace() -> int:
     return count
 
 
-def _session_main(
-    shell: Any,
-    limits: dict[str, int],
-    req_fd: int,
-    resp_fd: int,
-    workdir: str,
-    isolated: bool = False,
-) -> None:
-    _set_dumpable(1)
-    os.setsid()
+def _apply_limits(limits: dict[str, int], isolated: bool) -> None:
     tasks = int(limits.get("extra_tasks", 0))
     if tasks and isolated:
         # memory limits are per process: bound the number of processes (and threads)
-        # the submission may add, so that forking cannot multiply its memory. In the
-        # sandbox's user namespace this counts only the sandbox's own tasks.
+        # the submission may add, so that forking cannot multiply its memory
         total = _tasks_in_namespace() + tasks
         resource.setrlimit(resource.RLIMIT_NPROC, (total, total))
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     memory = int(limits.get("memory_bytes", 0))
     if memory:
         limit = _data_size_bytes() + memory
@@ -397,9 +561,20 @@ def _session_main(
     if fsize:
         resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    os.makedirs(workdir, exist_ok=True)
+
+
+def _session_main(
+    shell: Any, limits: dict[str, int], fd: int, workdir: str, isolated: bool
+) -> None:
+    """Become the submission's process: limits, its working directory, seeds."""
+    os.setsid()
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    _apply_limits(limits, isolated)
+    os.makedirs(workdir)
     os.chdir(workdir)
-    sys.path[:0] = [workdir]
+    # (the working directory is not on sys.path: a file written there cannot shadow a module)
+    sys.path[:] = [p for p in sys.path if p not in ("", ".", workdir)]
+    _set_dumpable(1)
     # same seed every run: a submission that uses unseeded randomness is still graded
     # the same way each time
     import random
@@ -409,51 +584,84 @@ def _session_main(
         sys.modules["numpy"].random.seed(0)
     if "torch" in sys.modules:
         sys.modules["torch"].manual_seed(0)
-    Session(shell, req_fd, resp_fd).serve()
+    Session(shell, fd).serve()
 
 
+def _status_word(status: int) -> bytes:
+    """A child's wait status as 8 bytes: (signal, exit code)."""
+    if os.WIFSIGNALED(status):
+        return struct.pack(">ii", os.WTERMSIG(status), 0)
+    return struct.pack(">ii", 0, os.waitstatus_to_exitcode(status))
+
+
+def _report_death(fd: int, word: bytes) -> None:
+    """Tell the grader how the session ended (after anything it was still sending)."""
+    sig, code = struct.unpack(">ii", word)
+    try:
+        wire.write_message(fd, {"died": True, "signal": sig or None, "code": None if sig else code})
+    except (wire.ChannelClosed, OSError):
+        pass
+
+
+def _init_main(session_pid: int, fd: int) -> None:
+    """Process 1 of the session's PID namespace: reap orphans until the session ends,
+    report its end, and exit, which makes the kernel kill whatever it left behind."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, 0)
+        except ChildProcessError:
+            os._exit(0)
+        if pid == session_pid:
+            _report_death(fd, _status_word(status))
+            os._exit(0)
+
+
+def _start_isolated_session(
+    shell: Any, limits: dict[str, int], fd: int, workdir: str, mounts: list[str]
+) -> None:
+    """In the zygote's child: new namespaces, fresh scratch space, an init, the session.
+
+    This process stays outside the new PID namespace and exits when its init does.
+    """
+    try:
+        _enter_namespaces()
+        _fresh_scratch_space(mounts)
+    except OSError as exc:
+        wire.write_message(fd, {"ready": False, "error": f"could not isolate the session: {exc}"})
+        os._exit(3)
+    init = os.fork()
+    if init == 0:
+        session = os.fork()
+        if session == 0:
+            _drop_privileges()
+            _session_main(shell, limits, fd, workdir, isolated=True)
+            os._exit(0)
+        # (process 1: signals from the session are ignored unless handled, so handle none)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+            signal.signal(sig, signal.SIG_DFL)
+        _set_dumpable(0)
+        _init_main(session, fd)
+    os.close(fd)
+    try:
+        os.waitpid(init, 0)
+    except ChildProcessError:
+        pass
+    os._exit(0)
+
+
+# ---------------------------------------------------------------------- zygote
 def _own_pid_namespace(grader_ns: str) -> bool:
-    """Whether this zygote really runs in a PID namespace of its own (bubblewrap's).
+    """Whether this zygote really is process 1 of a PID namespace of its own.
 
-    The grader passes the id of *its* PID namespace; under bubblewrap the zygote's
-    differs and the zygote is process 2, a child of bubblewrap's init (process 1).
-    Only then may it signal every process it can see and empty /tmp: outside a
-    sandbox those would be the machine's processes and the machine's /tmp.
+    The grader passes the id of *its* PID namespace; under bubblewrap (``--as-pid-1``)
+    the zygote's differs and the zygote is its process 1. Only then may it signal
+    every process it can see: outside a sandbox those would be the machine's processes.
     """
     try:
         mine = os.readlink("/proc/self/ns/pid")
     except OSError:
         return False
-    return bool(grader_ns) and mine != grader_ns and os.getpid() == 2 and os.getppid() == 1
-
-
-def _kill_namespace() -> int:
-    """Kill every process in the sandbox's PID namespace except its init and this zygote.
-
-    Only ever called after :func:`_own_pid_namespace` said yes. Returns how many
-    distinct processes there were (1 = just the session), or -1 when processes
-    keep appearing (the grader then restarts the whole sandbox).
-    """
-    import time
-
-    me = os.getpid()
-    seen: set[int] = set()
-    for _ in range(20):
-        found = []
-        for entry in os.listdir("/proc"):
-            if entry.isdigit() and int(entry) not in (1, me):
-                found.append(int(entry))
-        for pid in found:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        seen.update(found)
-        _reap_all()
-        if not found:
-            return len(seen)
-        time.sleep(0.005)
-    return -1
+    return bool(grader_ns) and mine != grader_ns and os.getpid() == 1
 
 
 def _reap_all() -> None:
@@ -464,6 +672,26 @@ def _reap_all() -> None:
             return
         if pid == 0:
             return
+
+
+def _kill_namespace() -> int:
+    """Kill every process of the sandbox's PID namespace but this zygote (process 1);
+    how many there were, or -1 if processes keep appearing."""
+    for _ in range(50):
+        others = [int(e) for e in os.listdir("/proc") if e.isdigit() and e != "1"]
+        if not others:
+            return 0
+        try:
+            os.kill(-1, signal.SIGKILL)  # (process 1 itself is never signalled)
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            _reap_all()
+            if not [e for e in os.listdir("/proc") if e.isdigit() and e != "1"]:
+                return len(others)
+            time.sleep(0.002)
+    return -1
 
 
 def _kill_session(pid: int) -> int:
@@ -486,34 +714,36 @@ def _kill_session(pid: int) -> int:
     return 1
 
 
-def _wipe(path: str) -> None:
-    import shutil
-
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def _set_parent_death_signal() -> None:
-    """Die with SIGKILL when the parent process goes away (PR_SET_PDEATHSIG)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)
-    except Exception:
-        pass
+def _snapshot() -> dict[str, Any]:
+    """What the zygote owns that no session may change: checked after each session."""
+    state: dict[str, Any] = {"tmp": sorted(os.listdir("/tmp"))}
+    for place in ("/dev/shm", "/proc/sysvipc/shm", "/proc/sysvipc/sem", "/proc/sysvipc/msg"):
+        try:
+            state[place] = (
+                sorted(os.listdir(place))
+                if os.path.isdir(place)
+                else open(place).read().splitlines()[1:]
+            )
+        except OSError:
+            state[place] = None
+    with open("/proc/self/mountinfo") as fh:
+        state["mounts"] = sorted(line.split()[4] for line in fh if len(line.split()) > 4)
+    return state
 
 
 def zygote_main(argv: list[str]) -> None:
-    """argv: ctrl_in ctrl_out req resp PRELOAD MODE GRADER_PID_NS.
+    """argv: CONTROL_FD PRELOAD MODE GRADER_PID_NS.
 
     MODE is ``isolated`` (under bubblewrap) or ``plain``; in ``isolated`` mode the
-    zygote refuses to run unless it is in a PID namespace of its own.
+    zygote refuses to run unless it is process 1 of a PID namespace of its own.
     """
-    ctrl_in, ctrl_out, req_fd, resp_fd = (int(a) for a in argv[:4])
-    preload = [m for m in argv[4].split(",") if m] if len(argv) > 4 else []
-    mode = argv[5] if len(argv) > 5 else "plain"
-    grader_ns = argv[6] if len(argv) > 6 else ""
+    ctrl = int(argv[0])
+    preload = [m for m in argv[1].split(",") if m] if len(argv) > 1 else []
+    mode = argv[2] if len(argv) > 2 else "plain"
+    grader_ns = argv[3] if len(argv) > 3 else ""
     isolated = mode == "isolated" and _own_pid_namespace(grader_ns)
     if mode == "isolated" and not isolated:
-        wire.write_message(ctrl_out, {"ready": False, "error": "not in a PID namespace of its own"})
+        wire.write_message(ctrl, {"ready": False, "error": "not in a PID namespace of its own"})
         os._exit(3)
     if not isolated:
         _set_parent_death_signal()
@@ -526,86 +756,88 @@ def zygote_main(argv: list[str]) -> None:
             pass
     if "torch" in sys.modules:
         try:
-            sys.modules["torch"].set_num_threads(1)
+            torch = sys.modules["torch"]
+            torch.set_num_threads(1)
+            # the first optimizer imports a good part of torch (seconds): once, here
+            torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
         except Exception:
             pass
     shell = _make_shell()
     _set_dumpable(0)
-    import threading
-
+    ctrl_socket = socket.socket(fileno=ctrl)
     write_lock = threading.Lock()
-    ending: set[int] = set()
 
     def say(message: dict[str, Any]) -> None:
         with write_lock:
-            wire.write_message(ctrl_out, message)
+            wire.write_message(ctrl, message)
 
-    def watch(pid: int) -> None:
-        # tell the grader at once when the session dies (os._exit, a signal, the
-        # memory limit...): its reply pipe stays open here, so it would not see EOF.
-        # WNOWAIT: the session stays a zombie (its pid reserved) until "end" reaps it.
+    def report_plain_death(pid: int, fd: int) -> None:
+        # without namespaces there is no init to report the session's end: this thread
+        # does, on the session's socket (WNOWAIT: its pid stays reserved until "end")
         try:
             info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
         except ChildProcessError:
-            return
-        if pid in ending or info is None:
-            return
-        killed = info.si_code in (os.CLD_KILLED, os.CLD_DUMPED)
-        say(
-            {
-                "died": True,
-                "signal": info.si_status if killed else None,
-                "code": None if killed else info.si_status,
-            }
-        )
+            info = None
+        if info is not None:
+            killed = info.si_code in (os.CLD_KILLED, os.CLD_DUMPED)
+            word = struct.pack(
+                ">ii", info.si_status if killed else 0, 0 if killed else info.si_status
+            )
+            _report_death(fd, word)
+        os.close(fd)
 
+    baseline = _snapshot() if isolated else {}
     say({"ready": True, "isolated": isolated, "preloaded": sorted(set(preload) & set(sys.modules))})
-    serial = 0
-    child = None
-    if isolated:
-        with open("/proc/self/mountinfo") as fh:
-            mounts = [line.split()[4] for line in fh if len(line.split()) > 4]
+    mounts = baseline.get("mounts", [])
+    child: tuple[int, str] | None = None
     while True:
         try:
-            msg = wire.read_message(ctrl_in)
+            msg = wire.read_message(ctrl)
         except (wire.ChannelClosed, wire.WireError):
             os._exit(0)
         op = msg.get("op")
         if op == "fork":
-            serial += 1
-            workdir = os.path.join(base, f"work{serial}")
+            try:
+                _, fds, _, _ = socket.recv_fds(ctrl_socket, 1, 1)
+            except OSError:
+                fds = []
+            if len(fds) != 1:
+                for extra in fds:
+                    os.close(extra)
+                say({"forked": False, "error": "no socket for the session"})
+                continue
+            fd = fds[0]
+            # a random working directory (in the session's own /tmp when isolated)
+            workdir = os.path.join(base, "work-" + secrets.token_hex(8))
+            limits = msg.get("limits", {})
             pid = os.fork()
             if pid == 0:
                 try:
-                    os.close(ctrl_in)
-                    os.close(ctrl_out)
-                    if not isolated:
+                    os.close(ctrl)
+                    if isolated:
+                        _start_isolated_session(shell, limits, fd, workdir, mounts)
+                    else:
                         _set_parent_death_signal()
-                    _session_main(shell, msg.get("limits", {}), req_fd, resp_fd, workdir, isolated)
+                        _session_main(shell, limits, fd, workdir, isolated=False)
                 finally:
                     os._exit(0)
             child = (pid, workdir)
-            threading.Thread(target=watch, args=(pid,), daemon=True).start()
+            if isolated:
+                os.close(fd)
+            else:
+                threading.Thread(target=report_plain_death, args=(pid, fd), daemon=True).start()
             say({"forked": True})
         elif op == "end":
-            if child is not None:
-                ending.add(child[0])
             if isolated:
                 killed = _kill_namespace()
+                clean = killed >= 0 and _snapshot() == baseline
             else:
                 killed = _kill_session(child[0]) if child is not None else 0
-            if child is not None:
-                _wipe(child[1])
-            if isolated:
-                # the sandbox's private /tmp (a tmpfs): whatever the session left there
-                for entry in os.listdir("/tmp"):
-                    path = os.path.join("/tmp", entry)
-                    if not os.path.ismount(path) and not any(
-                        m.startswith(path + "/") for m in mounts
-                    ):
-                        _wipe(path)
+                if child is not None:
+                    shutil.rmtree(child[1], ignore_errors=True)
+                clean = True
             child = None
-            say({"ended": True, "strays": killed})
+            say({"ended": True, "clean": clean, "strays": killed})
         else:
             say({"error": f"unknown op {op!r}"})
 

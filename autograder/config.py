@@ -12,9 +12,14 @@ What differs from stock nbgrader, and why:
 - ``OverwriteCells.add_missing_cells``: a deleted test cell is put back and run
   (with ``DropEmptyGradingMetadata`` so that a duplicated cell cannot crash it);
 - ``GenerateFeedback.preprocessors``: ``ClearHiddenTests`` removes hidden tests
-  from the feedback (stock nbgrader copies them into every student's feedback);
+  from the feedback (stock nbgrader copies them into every student's feedback),
+  ``HideOutputsAfterHiddenTests`` the outputs of the student's cells that ran after a
+  hidden test (they could print what it passed to the student's functions);
   ``NameFeedbackLines`` and the template ``autograder/templates/feedback/``
-  name each line of the page's summary and give a lost score's recognised mistake.
+  name each line of the page's summary and give a lost score's recognised mistake;
+- ``HTMLExporter``: markdown is rendered by :func:`autograder.sanitize.safe_markdown2html`
+  (student-written HTML cleaned) and raw cells are left out, in the feedback pages and
+  in the formgrader.
 """
 
 from __future__ import annotations
@@ -93,7 +98,11 @@ def apply(
     )
 
     # (imported here, like nbgrader's: `--help` and the student's `check` start faster)
-    from autograder.preprocessors import DropEmptyGradingMetadata, TrustedExecute
+    from autograder.preprocessors import (
+        DropEmptyGradingMetadata,
+        HideOutputsAfterHiddenTests,
+        TrustedExecute,
+    )
     from autograder.preprocessors.feedback_lines import NameFeedbackLines
 
     c.Autograde.sanitize_preprocessors = [
@@ -117,18 +126,25 @@ def apply(
     c.GenerateFeedback.preprocessors = [
         GetGrades,
         NameFeedbackLines,
+        HideOutputsAfterHiddenTests,
         ClearHiddenTests,
         CSSHTMLHeaderPreprocessor,
     ]
     # nbgrader's "feedback" template (its API insists on that name), with the page's
     # summary drawn by autograder/templates/feedback/course_feedback.html.j2
+    # (for GenerateFeedback's exporter only: the formgrader renders submissions with its
+    # own "formgrade" template, which this file name would break)
     feedback_templates = Path(nbgrader.__file__).parent / "server_extensions/formgrader/templates"
-    c.HTMLExporter.extra_template_basedirs = [
+    c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [
         str(PACKAGE_DIR / "templates"),
         str(feedback_templates),  # where GenerateFeedback finds nbgrader's own
     ]
-    c.HTMLExporter.template_file = "course_feedback.html.j2"
+    c.GenerateFeedback.HTMLExporter.template_file = "course_feedback.html.j2"
     c.ClearHiddenTests.enforce_metadata = False
+    # what a student wrote is cleaned wherever nbconvert renders it for someone else (the
+    # feedback pages, the formgrader's views); raw cells are left out of those pages
+    c.HTMLExporter.filters = {"markdown2html": "autograder.sanitize.safe_markdown2html"}
+    c.HTMLExporter.exclude_raw = True
     c.TrustedExecute.sandbox = sandbox
     if timeout_cell:
         c.TrustedExecute.timeout_cell = int(timeout_cell)

@@ -23,8 +23,51 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+import nbformat
+from nbformat import NotebookNode
+
 from autograder import config as cfg
 from autograder.errors import BadInput, NotCompleted
+
+LMS_IDS_FILE = "lms_ids.csv"  # the LMS's own ids of the students, per assignment (collect-zip)
+CONFIG_MARK = "from autograder.config import apply"
+
+
+def grade_ids(nb: NotebookNode) -> set[str]:
+    """The nbgrader cell ids of a notebook (what recognises its assignment)."""
+    ids: set[str] = set()
+    for cell in nb.cells:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid:
+            ids.add(gid)
+    return ids
+
+
+def source_for(assignment: str) -> tuple[Path, bool]:
+    """(source notebook, hidden tests included?) for an assignment: solutions/ in this
+    repository, or the released exercise in a student copy."""
+    src = cfg.SOLUTIONS_DIR / assignment / f"{assignment}.ipynb"
+    if src.is_file():
+        return src, True
+    released = cfg.EXERCISES_DIR / assignment / f"{assignment}.ipynb"
+    if released.is_file():
+        return released, False
+    raise BadInput(f"unknown assignment {assignment!r}")
+
+
+def assignment_grade_ids(assignment: str, course: Path | None = None) -> set[str]:
+    """The cell ids of an assignment's notebook (the course's source, else this repository's)."""
+    candidates = sorted((course / "source" / assignment).glob("*.ipynb")) if course else []
+    try:
+        candidates.append(source_for(assignment)[0])
+    except BadInput:
+        pass
+    for path in candidates:
+        try:
+            return grade_ids(nbformat.read(str(path), as_version=4))
+        except (OSError, ValueError):
+            continue
+    return set()
 
 
 def known_assignments() -> list[str]:
@@ -85,6 +128,40 @@ def fail_line(result: dict[str, Any]) -> str:
     return (lines[-1] if lines else "nbgrader failed")[:300]
 
 
+def ensure_course_config(course: Path, out: TextIO = sys.stdout) -> None:
+    """Every course directory the tools touch loads the course's grading settings.
+
+    Without them nbgrader's own tools in that directory would be stock nbgrader: the
+    formgrader's *Generate Feedback* would publish the hidden tests and its
+    *Autograde* would run submissions unsandboxed. A missing ``nbgrader_config.py``
+    is written; one that does not load the settings gets them appended (its own
+    settings are kept, the grading ones win).
+    """
+    path = course / "nbgrader_config.py"
+    if not path.exists():
+        write_course_config(course, out=out)
+        return
+    text = path.read_text()
+    if CONFIG_MARK in text:
+        return
+    path.write_text(
+        text.rstrip("\n")
+        + "\n\n# added by `python -m autograder`: nbgrader's own tools here (formgrader,\n"
+        "# autograde, generate_feedback) grade with the course's trusted engine\n"
+        "c = get_config()  # noqa: F821\n"
+        f"{CONFIG_MARK}  # noqa: E402\n\n"
+        'apply(c, sandbox="require")\n'
+    )
+    print(f"{path}: the course's grading settings added at its end", file=out)
+
+
+def reraise_interrupt(result: dict[str, Any]) -> None:
+    """nbgrader's API (``capture_log``) turns Ctrl-C into a failed result: turn it back,
+    so that an interrupted command stops rather than reporting a failure and going on."""
+    if not result.get("success") and "KeyboardInterrupt" in str(result.get("error") or ""):
+        raise KeyboardInterrupt
+
+
 def write_course_config(
     course: Path,
     exchange: str | None = None,
@@ -122,9 +199,12 @@ def copy_source(assignment: str, course: Path) -> None:
 
 
 def ensure_in_gradebook(assignment: str, course: Path, db_url: str | None) -> None:
-    """Make sure nbgrader knows the assignment (generate it from source/ or solutions/)."""
+    """Make sure nbgrader knows the assignment (generate it from source/ or solutions/),
+    in a course directory that has the course's grading settings."""
     from nbgrader.api import Gradebook, MissingEntry
 
+    course.mkdir(parents=True, exist_ok=True)
+    ensure_course_config(course, out=sys.stderr)
     nbgrader = api(course, db_url)
     with Gradebook(nbgrader.coursedir.db_url, nbgrader.coursedir.course_id) as gb:
         try:

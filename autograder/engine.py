@@ -4,13 +4,23 @@
 ``Autograde.autograde_preprocessors``. It walks the (already sanitised)
 notebook in order:
 
-- a student code cell runs in the sandboxed session (:mod:`autograder.sandbox`),
-  with a per-cell and a per-notebook wall-clock budget; its (capped) output is
-  kept for the feedback;
-- a graded test cell runs *here*, in the grader, in a namespace of its own:
-  the names the submission defined appear as plain values or as proxies
-  (:mod:`autograder.remote`); builtins, modules and everything the test cells
-  defined themselves are the grader's own and cannot be shadowed.
+- a student code cell runs in the submission's sandboxed session
+  (:mod:`autograder.sandbox`), with a per-cell and a per-notebook wall-clock budget;
+  its (capped) output is kept for the feedback;
+- a graded test cell runs in the grader, but in a child process of its own with a
+  time and memory budget (:func:`run_bounded`): rebuilding and comparing an answer
+  (a huge array, a symbolic expression built to explode when simplified) can cost no
+  more than one test's budget, and a test that exceeds it fails with a message while
+  the notebook's other tests and the batch go on. In there the test runs in a
+  namespace of its own: the names the submission defined appear as plain values or
+  as proxies (:mod:`autograder.remote`); builtins, modules and everything the test
+  cell defines itself are the grader's own and cannot be shadowed. Each test cell is
+  self-contained (it imports what it uses).
+
+Before a test runs, every function of the submission that it uses must be the
+student's own code: one that calls the course's ``helpers`` package (directly, through
+an imported name or through another of the submission's functions) fails the test
+(:mod:`autograder.sources`).
 
 The verdict of each test cell is written back as nbgrader expects it: no output
 when it passed, one ``error`` output carrying only the student-facing message
@@ -27,12 +37,18 @@ import ast
 import atexit
 import builtins
 import contextlib
+import importlib
 import io
+import json
 import os
+import re
+import resource
+import select
+import signal
 import threading
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -40,11 +56,25 @@ from nbformat.notebooknode import NotebookNode
 
 from autograder import remote, wire
 from autograder.remote import Opaque, RemoteFunction, StudentError
-from autograder.sandbox import Sandbox, SandboxError, SandboxUnavailable, Session, SessionLost
+from autograder.sandbox import (
+    CONTROL_REPLY_BYTES,
+    Sandbox,
+    SandboxError,
+    SandboxUnavailable,
+    Session,
+    SessionLost,
+)
+from autograder.sources import NotebookSources, Origin, delegation
 from autograder.testing import TestFailure
 
 BUILTIN_NAMES = frozenset(vars(builtins))
 MAX_RESTARTS = 8
+# what a graded function may not delegate to: the course's own implementations
+FORBIDDEN_PACKAGES = ("helpers",)
+# seconds a test's process gets beyond the test's own budget to report a timeout itself
+GRACE_SECONDS = 3.0
+TEST_CELL = "<test cell>"
+MESSAGE_CHARS = 4000
 
 
 def is_test_cell(cell: NotebookNode) -> bool:
@@ -66,6 +96,18 @@ def preload_for(nb: NotebookNode) -> tuple[str, ...]:
     return tuple(mods)
 
 
+def _preload_in_grader(nb: NotebookNode) -> None:
+    """Import once, in the grader, the libraries the test cells use: each test then
+    runs in a fresh child process that has them already."""
+    text = "\n".join(c.source for c in nb.cells if is_test_cell(c))
+    for name in ("sympy", "torch"):
+        if name in text:
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                pass
+
+
 # --------------------------------------------------------------- sandbox pool
 _POOL: dict[tuple[tuple[str, ...], bool], Sandbox] = {}
 _POOL_LOCK = threading.Lock()
@@ -83,7 +125,7 @@ def get_sandbox(preload: tuple[str, ...], isolate: bool | None) -> Sandbox:
 
 
 def _forget_sandboxes_after_fork() -> None:
-    # a forked grading worker must not share the parent's zygote (its pipes):
+    # a forked grading worker must not share the parent's zygote (its sockets):
     # forget it (without killing it) and start its own
     _POOL.clear()
 
@@ -101,7 +143,8 @@ def close_sandboxes() -> None:
 
 # ------------------------------------------------------------------- limits
 class Limits:
-    """The budgets of one submission: per cell or test, per notebook, memory, output.
+    """The budgets of one submission: per cell or test, per notebook, memory, output,
+    and the memory the grader may use to check one test's answers.
 
     ``call_budgets`` (optional) gives a shorter limit to each call a test makes:
     ``{test id: {function name: seconds}}``, ``"*"`` standing for any function of that
@@ -116,11 +159,13 @@ class Limits:
         memory_mb: int = 1024,
         output_chars: int = 10_000,
         call_budgets: Mapping[str, Mapping[str, float]] | None = None,
+        grader_memory_mb: int = 2048,
     ):
         self.cell_seconds = float(cell_seconds)
         self.notebook_seconds = float(notebook_seconds)
         self.memory_mb = int(memory_mb)
         self.output_chars = int(output_chars)
+        self.grader_memory_mb = int(grader_memory_mb)
         self.call_budgets = {
             test: {name: float(seconds) for name, seconds in per_test.items()}
             for test, per_test in (call_budgets or {}).items()
@@ -145,22 +190,117 @@ class OutOfTime(Exception):
     """The notebook's time budget is used up."""
 
 
+# ---------------------------------------------------- a test in a bounded process
+class BudgetExceeded(Exception):
+    """The bounded process ran over its time, or ended without an answer."""
+
+    def __init__(self, timed_out: bool):
+        super().__init__("timed out" if timed_out else "no answer")
+        self.timed_out = timed_out
+
+
+RESULT_BYTES = 4 * 1024 * 1024
+
+
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (what RLIMIT_AS counts; 0 if unknown)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def run_bounded(
+    work: Callable[[], dict[str, Any]], seconds: float, memory_bytes: int
+) -> dict[str, Any]:
+    """``work()`` in a forked child that may use ``memory_bytes`` more address space
+    than the grader and must answer (a JSON-able dict) within ``seconds``.
+
+    Raises :class:`BudgetExceeded` when it does not: it is then killed. The child
+    shares nothing back but its answer, so whatever it built is gone with it.
+    """
+    read_end, write_end = os.pipe()
+    size = _address_space()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        try:
+            # (Ctrl-C is the grader's to handle: it stops this child on its way out)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            os.close(read_end)
+            if size:  # (where the system says how large a process is: Linux)
+                limit = size + memory_bytes
+                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            data = json.dumps(work()).encode()
+        except BaseException as exc:  # (nothing may escape a forked child)
+            data = json.dumps({"crashed": type(exc).__name__}).encode()
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_end, view) :]
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    deadline = time.monotonic() + seconds
+    chunks: list[bytes] = []
+    received = 0
+    timed_out = False
+    try:
+        while True:
+            wait = deadline - time.monotonic()
+            ready = select.select([read_end], [], [], max(0.0, wait))[0] if wait > 0 else []
+            if not ready:
+                timed_out = True
+                break
+            chunk = os.read(read_end, 1 << 16)
+            if not chunk:
+                break
+            received += len(chunk)
+            if received > RESULT_BYTES:
+                break
+            chunks.append(chunk)
+    finally:
+        # whatever happened (an answer, a timeout, an interrupt), the child goes now
+        os.close(read_end)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    if timed_out:
+        raise BudgetExceeded(timed_out=True)
+    try:
+        answer = json.loads(b"".join(chunks).decode())
+    except (ValueError, UnicodeDecodeError):
+        raise BudgetExceeded(timed_out=False) from None
+    if type(answer) is not dict or "crashed" in answer:
+        raise BudgetExceeded(timed_out=False)
+    return answer
+
+
 # --------------------------------------------------------------- submission
 class Submission:
-    """One submission's sandboxed process, restarted and replayed when lost."""
+    """One submission's sandboxed process, restarted and replayed when lost.
+
+    Only the grader's main process restarts it: a test running in a child process
+    (``may_restart`` False) fails its test when the process is lost, and the main
+    process then starts a new one before the next cell.
+    """
 
     def __init__(self, sandbox: Sandbox, limits: Limits):
         self.sandbox = sandbox
         self.limits = limits
         self.session: Session | None = None
         self.generation = 0
-        self.completed: list[str] = []  # sources of the cells that ran to the end
-        self.definitions: dict[str, str] = {}  # top-level name -> source of its def
+        self.completed: list[str] = []  # sources of the cells that ran, in order
         self.restarts = 0
         self.start_time = time.monotonic()
         self.deadline = self.start_time + limits.notebook_seconds
         self._names: dict[str, wire.NameInfo] | None = None
+        self._sources: NotebookSources | None = None
         self.broken: str | None = None  # set when the grading protocol itself fails
+        self.may_restart = True
         self.calls: list[tuple[str, str, float]] = []  # (test id, function, seconds) that returned
 
     # ---- time
@@ -168,11 +308,13 @@ class Submission:
         return self.deadline - time.monotonic()
 
     # ---- session
-    def _ensure_session(self) -> None:
+    def ensure_session(self) -> None:
         if self.session is not None and self.session.alive:
             return
         if self.broken:
             raise StudentError(self.broken)
+        if not self.may_restart:
+            raise StudentError("the process running your code stopped earlier in this test")
         if self.restarts > MAX_RESTARTS:
             raise StudentError("the process running your code was restarted too many times")
         if self.remaining() <= 0:
@@ -180,6 +322,7 @@ class Submission:
         self.restarts += 1 if self.session is not None else 0
         self.generation += 1
         self._names = None
+        self._sources = None
         # starting a sandbox (importing torch in the zygote) is the grader's cost, not
         # the submission's: it does not count against the notebook's time budget
         started = time.monotonic()
@@ -202,20 +345,28 @@ class Submission:
                 self.session = self.sandbox.session(self.limits.session_limits())
             except SandboxError as exc:
                 raise SandboxUnavailable(str(exc)) from None
-        replay = list(self.completed)
-        self.completed = []
-        for source in replay:
-            reply = self._request({"op": "exec", "source": source}, self.limits.cell_seconds)
-            self.completed.append(source)
-            del reply
+        for index, source in enumerate(self.completed):
+            self._request(self._exec_message(index, source), self.limits.cell_seconds)
 
-    def _request(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
+    def _exec_message(self, index: int, source: str) -> dict[str, Any]:
+        return {"op": "exec", "source": source, "cell": index}
+
+    def _request(
+        self, message: dict[str, Any], timeout: float, max_bytes: int = CONTROL_REPLY_BYTES
+    ) -> dict[str, Any]:
         timeout = min(timeout, self.remaining())
         if timeout <= 0:
             raise OutOfTime()
         if self.session is None:
             raise SessionLost("no session to send the request to")
-        return self.session.request(message, timeout)
+        return self.session.request(message, timeout, max_bytes)
+
+    def kill_session(self) -> None:
+        """Start afresh before the next cell (the session may be in any state)."""
+        if self.session is not None:
+            self.session.kill()
+        self._names = None
+        self._sources = None
 
     def close(self) -> None:
         if self.session is not None:
@@ -224,44 +375,49 @@ class Submission:
 
     # ---- cells
     def exec_cell(self, source: str) -> wire.ExecReply:
-        self._ensure_session()
+        self.ensure_session()
         self._names = None
-        reply = wire.exec_reply(
-            self._request({"op": "exec", "source": source}, self.limits.cell_seconds)
-        )
+        self._sources = None
+        index = len(self.completed)
+        reply = self._request(self._exec_message(index, source), self.limits.cell_seconds)
         self.completed.append(source)
-        self._record_definitions(source)
-        return reply
-
-    def _record_definitions(self, source: str) -> None:
         try:
-            tree = ast.parse(source)
-        except SyntaxError:
-            return
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self.definitions[node.name] = ast.get_source_segment(source, node) or ""
-            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
-                for target in node.targets:
-                    if isinstance(target, ast.Name):
-                        self.definitions[target.id] = ast.get_source_segment(source, node) or ""
+            return wire.exec_reply(reply)
+        except wire.WireError as exc:
+            self.kill_session()
+            raise SessionLost(f"the submission broke the grading protocol ({exc})") from None
 
-    # ---- names and values
+    # ---- names, sources and values
     def names(self) -> dict[str, wire.NameInfo]:
         if self._names is None:
-            self._ensure_session()
-            reply = self._request({"op": "names"}, self.limits.cell_seconds)
+            self.ensure_session()
+            reply = self._request({"op": "names"}, self.limits.cell_seconds, wire.MAX_MESSAGE_BYTES)
             try:
                 self._names = wire.names_reply(reply)["names"]
             except wire.WireError:
                 raise SessionLost("the submission broke the grading protocol") from None
         return self._names
 
+    def sources(self) -> NotebookSources:
+        """The executed cells and where each of the submission's functions came from."""
+        if self._sources is None:
+            origins = {
+                name: Origin(
+                    info.get("cell"), info.get("line"), info.get("code_name"), info.get("module")
+                )
+                for name, info in self.names().items()
+                if info["kind"] == "function"
+            }
+            self._sources = NotebookSources(list(self.completed), origins)
+        return self._sources
+
     def values(self, wanted: list[str], scope: TestScope) -> dict[str, Any]:
         if not wanted:
             return {}
-        self._ensure_session()
-        reply = self._request({"op": "get", "names": wanted}, self.limits.cell_seconds)
+        self.ensure_session()
+        reply = self._request(
+            {"op": "get", "names": wanted}, self.limits.cell_seconds, wire.MAX_MESSAGE_BYTES
+        )
         raw = reply.get("values")
         if type(raw) is not dict:
             raise SessionLost("the submission broke the grading protocol")
@@ -296,7 +452,7 @@ class Submission:
         """Call a student's function in the sandbox, within the test's time (``scope``)."""
         label = fn.__name__
         try:
-            self._ensure_session()
+            self.ensure_session()
             handle = self.current_handle(fn, scope)
             message = {
                 "op": "call",
@@ -313,7 +469,7 @@ class Submission:
             if timeout <= 0:
                 raise OutOfTime()
             started = time.monotonic()
-            reply = wire.call_reply(self._request(message, timeout))
+            reply = wire.call_reply(self._request(message, timeout, wire.MAX_MESSAGE_BYTES))
             self.calls.append((scope.test_id, label, time.monotonic() - started))
         except wire.WireError as exc:
             if self.session is not None:
@@ -336,7 +492,9 @@ class Submission:
                     "Timeout",
                 ) from None
             raise StudentError(
-                f"calling {label} stopped it: {lost.reason}", "ProcessLost"
+                f"calling {label} stopped it: {lost.reason}",
+                "ProcessLost",
+                f"calling {label} stopped it: {_without_status(lost.reason)}",
             ) from None
         except OutOfTime:
             raise StudentError(
@@ -347,10 +505,17 @@ class Submission:
             if reply.get("internal"):
                 raise StudentError(f"could not call {label}: {reply.get('error', '')[:300]}")
             trace = reply.get("trace", "")[:2000]
+            raised = reply.get("raised", "")[:100]
             text = f"{label} raised {reply.get('error', '')[:1000]}"
+            hidden = (
+                f"{label} raised {raised or 'an exception'} (its message is not shown: in a "
+                "hidden test it could reveal the test's inputs)"
+            )
             if trace:
                 text += "\n" + trace
-            raise StudentError(text, reply.get("raised", "")[:100])
+                hidden += "\n" + trace
+            # (a function the test itself passed in raised: its message is the test's own)
+            raise StudentError(text, raised, text if reply.get("raised_by_test") else hidden)
         try:
             result = scope.decode(reply.get("result"), origin=label)
             if report_inputs:
@@ -368,6 +533,31 @@ class Submission:
                 f"{label} returned something the grader cannot read ({exc})"
             ) from None
         return result, None
+
+
+def _without_status(reason: str) -> str:
+    """A process's end without the exit status the student's code chose."""
+    return re.sub(r" \(status [^)]*\)", "", reason)
+
+
+def hidden_lines(source: str) -> range:
+    """The lines of a test cell between nbgrader's hidden-test markers (1-based)."""
+    lines = source.splitlines()
+    begin = [i for i, line in enumerate(lines, 1) if "### BEGIN HIDDEN TESTS" in line]
+    end = [i for i, line in enumerate(lines, 1) if "### END HIDDEN TESTS" in line]
+    if not begin:
+        return range(0)
+    return range(begin[0], end[-1] if end else len(lines) + 1)
+
+
+def _test_cell_line(trace: Any) -> int | None:
+    """The line of the test cell that was running when an exception was raised."""
+    line = None
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == TEST_CELL:
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
 
 
 class TestScope:
@@ -390,8 +580,8 @@ class TestScope:
         return self.submission.generation
 
     @property
-    def definitions(self) -> dict[str, str]:
-        return self.submission.definitions
+    def sources(self) -> NotebookSources:
+        return self.submission.sources()
 
     def decode(self, obj: Any, origin: str, top_name: str | None = None) -> Any:
         return remote.decode(self, obj, origin, top_name)
@@ -408,12 +598,6 @@ class TestScope:
     def current_handle(self, fn: RemoteFunction) -> int:
         return self.submission.current_handle(fn, self)
 
-    def adopt(self, value: Any) -> Any:
-        """``value``, or a proxy kept from an earlier test re-bound to this scope."""
-        if isinstance(value, RemoteFunction):
-            return value.bound_to(self)
-        return value
-
 
 # ---------------------------------------------------------------- the runner
 def _stream(name: str, text: str) -> NotebookNode:
@@ -421,6 +605,8 @@ def _stream(name: str, text: str) -> NotebookNode:
 
 
 def _error(ename: str, message: str) -> NotebookNode:
+    if len(message) > MESSAGE_CHARS:  # (a message may quote an answer of any size)
+        message = message[:MESSAGE_CHARS] + " ... (message cut)"
     return NotebookNode(
         output_type="error",
         ename=ename,
@@ -435,19 +621,39 @@ def _cap(text: str, limit: int) -> str:
     return text
 
 
-class NotebookRunner:
-    """Run one notebook: student cells in the sandbox, test cells here."""
+def names_bound_by(tree: ast.AST) -> set[str]:
+    """Names a test cell binds itself (imports, assignments, defs): not the student's."""
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            bound.add(node.id)
+        elif isinstance(node, ast.alias):
+            bound.add(node.asname or node.name.split(".")[0])
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+    return bound
 
-    def __init__(self, sandbox: Sandbox, limits: Limits, log: Any = None):
+
+class NotebookRunner:
+    """Run one notebook: student cells in the sandbox, test cells in bounded processes."""
+
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        limits: Limits,
+        log: Any = None,
+        forbidden_packages: Iterable[str] = FORBIDDEN_PACKAGES,
+    ):
         self.sandbox = sandbox
         self.limits = limits
         self.log = log
+        self.forbidden_packages = tuple(forbidden_packages)
         self.calls: list[tuple[str, str, float]] = []  # the last run's calls and their times
 
     def run(self, nb: NotebookNode) -> NotebookNode:
+        _preload_in_grader(nb)
         sub = Submission(self.sandbox, self.limits)
         self.calls = sub.calls
-        trusted: dict[str, Any] = {}
         try:
             for cell in nb.cells:
                 if cell.cell_type != "code":
@@ -455,7 +661,7 @@ class NotebookRunner:
                 cell.outputs = []
                 cell.execution_count = None
                 if is_test_cell(cell):
-                    cell.outputs = self.run_test(sub, cell, trusted)
+                    cell.outputs = self.run_test(sub, cell)
                 else:
                     cell.outputs = self.run_student(sub, cell)
         finally:
@@ -504,41 +710,93 @@ class NotebookRunner:
         return outputs
 
     # ---- test cells
-    def run_test(
-        self, sub: Submission, cell: NotebookNode, trusted: dict[str, Any]
-    ) -> list[NotebookNode]:
-        source = cell.source
+    def run_test(self, sub: Submission, cell: NotebookNode) -> list[NotebookNode]:
         try:
-            tree = ast.parse(source)
+            tree = ast.parse(cell.source)
         except SyntaxError as exc:
             return [_error("SyntaxError", f"the test cell could not be read ({exc.msg})")]
-        used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        try:
+            sub.ensure_session()  # (restarting and replaying is this process's job)
+        except SandboxUnavailable:
+            raise
+        except OutOfTime:
+            return [
+                _error("TimeoutError", "not run: the time budget for this notebook was used up")
+            ]
+        except (StudentError, SandboxError, SessionLost) as exc:
+            return [_error("ProcessLost", str(exc))]
+        budget = min(self.limits.cell_seconds, sub.remaining())
+        if budget <= 0:
+            return [
+                _error("TimeoutError", "not run: the time budget for this notebook was used up")
+            ]
+        deadline = time.monotonic() + budget
         test_id = str(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", ""))
-        scope = TestScope(
-            sub, deadline=time.monotonic() + self.limits.cell_seconds, test_id=test_id
-        )
+        try:
+            hidden = hidden_lines(cell.source)
+            answer = run_bounded(
+                lambda: self._test_in_child(sub, tree, deadline, hidden, test_id),
+                budget + GRACE_SECONDS,
+                self.limits.grader_memory_mb * 1024 * 1024,
+            )
+        except BudgetExceeded as exc:
+            sub.kill_session()  # (it may have been halfway through a reply)
+            if exc.timed_out:
+                message = (
+                    f"this test did not finish within its {self.limits.cell_seconds:.0f} s "
+                    "in the grader: checking your answer took too long (is it very large, "
+                    "or an expression that is expensive to simplify?)"
+                )
+                return [_error("TimeoutError", message)]
+            return [
+                _error(
+                    "GraderLimit",
+                    "the grader could not finish checking this test within its memory "
+                    f"budget ({self.limits.grader_memory_mb} MB): is your answer very large?",
+                )
+            ]
+        sub.calls += [
+            (str(test), str(name), float(seconds))
+            for test, name, seconds in answer.get("calls", [])
+        ]
+        if answer.get("broken"):
+            sub.broken = str(answer["broken"])
+        if answer.get("session_lost"):
+            sub.kill_session()
+        return [NotebookNode(output) for output in answer.get("outputs", [])]
+
+    def _test_in_child(
+        self, sub: Submission, tree: ast.Module, deadline: float, hidden: range, test_id: str
+    ) -> dict[str, Any]:
+        """Run the test (in the bounded child process); outputs as JSON-able dicts, and
+        the calls it made with their times (for the parent's :attr:`Submission.calls`)."""
+        sub.may_restart = False
+        sub.calls = []
+        outputs = [dict(o) for o in self._run_test_code(sub, tree, deadline, hidden, test_id)]
+        for output in outputs:
+            if "traceback" in output:
+                output["traceback"] = list(output["traceback"])
+        lost = sub.session is None or not sub.session.alive
+        return {"outputs": outputs, "session_lost": lost, "broken": sub.broken, "calls": sub.calls}
+
+    def _run_test_code(
+        self, sub: Submission, tree: ast.Module, deadline: float, hidden: range, test_id: str
+    ) -> list[NotebookNode]:
+        used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        scope = TestScope(sub, deadline=deadline, test_id=test_id)
         captured = io.StringIO()
         try:
             namespace: dict[str, Any] = {"__builtins__": builtins, "__name__": "__main__"}
-            namespace.update(self._student_names(sub, scope, used, trusted))
-            injected = dict(namespace)
-            # functions a previous test kept call with this test's deadline
-            namespace.update({k: scope.adopt(v) for k, v in trusted.items()})
+            student = self._student_names(sub, scope, used)
+            self._check_own_code(sub, used - names_bound_by(tree), student)
+            namespace.update(student)
             with (
                 contextlib.redirect_stdout(captured),
                 warnings.catch_warnings(),
                 np.errstate(all="ignore"),
             ):
                 warnings.simplefilter("ignore")
-                try:
-                    exec(compile(tree, "<test cell>", "exec"), namespace)
-                finally:
-                    for key, value in namespace.items():
-                        if key in ("__builtins__", "__name__"):
-                            continue
-                        if key in injected and injected[key] is value and key not in trusted:
-                            continue
-                        trusted[key] = value
+                exec(compile(tree, TEST_CELL, "exec"), namespace)
         except SandboxUnavailable:
             raise
         except TestFailure as exc:
@@ -546,7 +804,9 @@ class NotebookRunner:
             failure.ename = exc.ename  # "TestFailure[<mistake id>]": read by the class report
             return self._out(captured, failure)
         except StudentError as exc:
-            return self._out(captured, _error(exc.raised or "Error", str(exc)))
+            in_hidden = _test_cell_line(exc.__traceback__) in hidden
+            message = exc.in_hidden_test if in_hidden else str(exc)
+            return self._out(captured, _error(exc.raised or "Error", message))
         except AssertionError as exc:
             return self._out(
                 captured, _error("AssertionError", str(exc) or "a check in this test failed")
@@ -560,10 +820,31 @@ class NotebookRunner:
             return self._out(captured, _error("ProcessLost", lost.reason))
         except SandboxError as exc:
             return self._out(captured, _error("SandboxError", str(exc)))
+        except MemoryError:
+            return self._out(
+                captured,
+                _error(
+                    "GraderLimit",
+                    "checking your answer needed more memory than the grader allows for one "
+                    f"test ({self.limits.grader_memory_mb} MB): is your answer very large?",
+                ),
+            )
         except Exception as exc:
             message = str(exc).splitlines()[0][:500] if str(exc) else ""
             return self._out(captured, _error(type(exc).__name__, message or type(exc).__name__))
         return self._out(captured, None)
+
+    def _check_own_code(self, sub: Submission, used: set[str], student: dict[str, Any]) -> None:
+        """Fail the test if a function of the submission it uses delegates to the
+        course's own packages (or cannot be read)."""
+        if not self.forbidden_packages:
+            return
+        functions = sorted(n for n, v in student.items() if isinstance(v, RemoteFunction))
+        for name in functions:
+            if name in used:
+                found = delegation(sub.sources(), name, self.forbidden_packages)
+                if found is not None:
+                    raise TestFailure(found[1], mistake=found[0])
 
     def _out(self, captured: io.StringIO, error: NotebookNode | None) -> list[NotebookNode]:
         outputs = []
@@ -574,10 +855,8 @@ class NotebookRunner:
             outputs.append(error)
         return outputs
 
-    def _student_names(
-        self, sub: Submission, scope: TestScope, used: set[str], trusted: dict[str, Any]
-    ) -> dict[str, Any]:
-        wanted = [n for n in used if n not in BUILTIN_NAMES and n not in trusted]
+    def _student_names(self, sub: Submission, scope: TestScope, used: set[str]) -> dict[str, Any]:
+        wanted = [n for n in used if n not in BUILTIN_NAMES]
         if not wanted:
             return {}
         try:

@@ -51,11 +51,17 @@ TRUSTED_MODULES = {
 
 
 class StudentError(Exception):
-    """The student's function raised, ran too long, or killed its process."""
+    """The student's function raised, ran too long, or killed its process.
 
-    def __init__(self, message: str, raised: str | None = None):
+    ``in_hidden_test`` is the message shown when it happened in a hidden test: without
+    what the student's code chose to say (an exception's text, an exit status), which
+    could carry the hidden test's inputs out to the student.
+    """
+
+    def __init__(self, message: str, raised: str | None = None, in_hidden_test: str | None = None):
         super().__init__(message)
         self.raised = raised
+        self.in_hidden_test = in_hidden_test if in_hidden_test is not None else message
 
 
 class Opaque:
@@ -94,6 +100,16 @@ class Opaque:
         self._fail()
 
 
+class SourceLookup(Protocol):
+    """The grader's reading of the submission's code (see :mod:`autograder.sources`)."""
+
+    def source_of(self, name: str) -> str: ...
+
+    def names_reached(self, source: str) -> set[str]: ...
+
+    def modules_reached(self, source: str) -> set[str]: ...
+
+
 class Runner(Protocol):
     """What a :class:`RemoteFunction` needs from the engine's view of a submission."""
 
@@ -101,7 +117,7 @@ class Runner(Protocol):
     def generation(self) -> int: ...
 
     @property
-    def definitions(self) -> dict[str, str]: ...
+    def sources(self) -> SourceLookup: ...
 
     def call(
         self, fn: RemoteFunction, args: tuple[Any, ...], kwargs: dict[str, Any], report_inputs: bool
@@ -113,8 +129,10 @@ class Runner(Protocol):
 class RemoteFunction:
     """A student's function living in the sandbox; calls return plain data.
 
-    ``source`` is the function's own code as the grader read it from the
-    submission (empty for functions created at run time).
+    ``source`` is the function's own code as the grader read it from its copy of the
+    cell that defined it (empty for functions created at run time); ``notebook``
+    answers questions about the code it reaches (for :mod:`autograder.testing`'s
+    source rules).
     """
 
     def __init__(
@@ -139,11 +157,9 @@ class RemoteFunction:
     def __repr__(self) -> str:
         return f"<student function {self.__name__}>"
 
-    def bound_to(self, runner: Runner) -> RemoteFunction:
-        """The same function, called through ``runner`` (e.g. a later test's scope)."""
-        twin = copy.copy(self)
-        twin._runner = runner
-        return twin
+    @property
+    def notebook(self) -> SourceLookup:
+        return self._runner.sources
 
     def _current_handle(self) -> int:
         return self._runner.current_handle(self)
@@ -315,7 +331,7 @@ def decode(runner: Runner, obj: Any, origin: str, top_name: str | None = None) -
             sent = item.get("name")
             name = sent if isinstance(sent, str) else "function"
             own = top_name if top_name is not None and item is obj else None
-            source = runner.definitions.get(own, "") if own else ""
+            source = runner.sources.source_of(own) if own else ""
             return RemoteFunction(runner, hid, runner.generation, own or name[:80], own, source)
         if tag == "obj":
             hid = item.get("id")

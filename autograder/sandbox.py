@@ -3,18 +3,22 @@
 :class:`Sandbox` starts :mod:`autograder._child` under bubblewrap (``bwrap``):
 
 - new user, PID, network, IPC, UTS and cgroup namespaces (``--unshare-all``),
-  user ``nobody`` (65534) inside, all capabilities dropped, no new user namespaces;
+  user ``nobody`` (65534) inside, all capabilities dropped;
 - a filesystem made of read-only binds of the system (``/usr``), the Python
   installation, the virtual environment and the two package folders the
-  submission may import (``helpers/``, ``autograder/``) plus a private ``/tmp``.
-  The course directory, ``solutions/``, the gradebook, nbgrader's configuration
-  and other submissions simply do not exist in there;
+  submission may import (``helpers/``, ``autograder/``). The course directory,
+  ``solutions/``, the gradebook, nbgrader's configuration and other submissions
+  simply do not exist in there; ``/`` and ``/dev`` are read-only;
 - a clean environment and ``--die-with-parent``.
 
-The sandboxed process is a *zygote* that imported NumPy/SymPy/PyTorch once; each
-submission gets a forked :class:`Session` with rlimits (memory, CPU, file size)
-and is killed, together with anything it started, when its grading ends.
-Wall-clock limits are enforced here, in the grader, with deadlines on every read.
+The sandboxed process is a *zygote*, process 1 of the sandbox's PID namespace, that
+imported NumPy/SymPy/PyTorch once. Each submission gets a :class:`Session` of its
+own: a socket made for it alone, and a process the zygote forks into fresh user,
+mount, IPC and PID namespaces with an empty ``/tmp`` and ``/dev/shm`` (see
+:mod:`autograder._child`). When its grading ends, everything it started is killed
+and the zygote checks that nothing of its own changed; if that cannot be shown, the
+whole sandbox is replaced. Wall-clock limits are enforced here, in the grader, with
+deadlines on every read.
 
 Without bubblewrap (e.g. on Binder, where user namespaces are not available) the
 same program runs as a plain subprocess with a clean environment and a warning:
@@ -26,6 +30,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -38,6 +43,10 @@ from autograder import wire
 from autograder.paths import REPO_ROOT
 
 START_TIMEOUT = 120.0
+SESSION_START_TIMEOUT = 30.0
+# replies to the requests the grader itself interprets (a cell's output, its error)
+# are small; a larger one is a submission breaking the protocol
+CONTROL_REPLY_BYTES = 4 * 1024 * 1024
 
 
 class SandboxError(RuntimeError):
@@ -138,16 +147,16 @@ def _python_dirs() -> list[Path]:
     return sorted(d for d in dirs if d.exists() and str(d) not in ("/", "/usr"))
 
 
-def bwrap_command(bwrap: str, inner: list[str], fds: list[int]) -> list[str]:
+def bwrap_command(bwrap: str, inner: list[str]) -> list[str]:
     cmd = [
         bwrap,
         "--unshare-all",
         "--unshare-user",
         "--die-with-parent",
         "--new-session",
+        "--as-pid-1",  # the zygote is process 1: nothing else lives in the sandbox
         "--cap-drop",
         "ALL",
-        "--disable-userns",
         "--uid",
         "65534",
         "--gid",
@@ -178,8 +187,8 @@ def bwrap_command(bwrap: str, inner: list[str], fds: list[int]) -> list[str]:
         if d.is_dir():
             cmd += ["--ro-bind", str(d), str(d)]
     # (the private /tmp comes first: binds below it, e.g. a course copied to /tmp, stay)
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp"]
-    return cmd + inner
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--remount-ro", "/"]
+    return cmd + ["--chdir", "/tmp"] + inner
 
 
 def _pid_namespace() -> str:
@@ -207,7 +216,12 @@ def child_env() -> dict[str, str]:
 
 
 class Sandbox:
-    """A zygote process in a sandbox; :meth:`session` forks one per submission."""
+    """A zygote process in a sandbox; :meth:`session` starts one per submission.
+
+    Only the process that created a sandbox manages it: a forked copy of the grader
+    (a test running in a child process) may use a session's socket but never
+    restarts or stops the sandbox.
+    """
 
     def __init__(self, preload: tuple[str, ...] = ("numpy",), isolate: bool | None = None):
         self.preload = tuple(preload)
@@ -215,9 +229,14 @@ class Sandbox:
         if isolate is None:
             isolate = bwrap is not None and bwrap_works(bwrap)
         elif isolate and not (bwrap and bwrap_works(bwrap)):
-            raise SandboxError("bubblewrap (bwrap) is not available on this machine")
+            raise SandboxError(
+                "bubblewrap (bwrap) is needed to grade safely and is not available here: "
+                "install it (apt-get install bubblewrap); nothing was graded"
+            )
         self.isolated = isolate
         self.proc: subprocess.Popen[bytes] | None = None
+        self.ctrl: socket.socket | None = None
+        self.owner = os.getpid()
         self.stderr_tail = b""
 
     # ------------------------------------------------------------ lifecycle
@@ -230,11 +249,9 @@ class Sandbox:
                 "graded runs in a plain subprocess without isolation (fine for checking "
                 "your own work, not for grading a class)"
             )
-        ctrl_in_r, self.ctrl_in = os.pipe()
-        self.ctrl_out, ctrl_out_w = os.pipe()
-        req_r, self.req = os.pipe()
-        self.resp, resp_w = os.pipe()
-        child_fds = [ctrl_in_r, ctrl_out_w, req_r, resp_w]
+        self.owner = os.getpid()
+        ours, theirs = socket.socketpair()
+        child_fd = theirs.fileno()
         # an absolute path without symlinks resolved: the venv's python must stay the
         # venv's, and a relative path (../../.venv/bin/python) means nothing in there
         python = os.path.normpath(os.path.abspath(sys.executable))
@@ -244,7 +261,7 @@ class Sandbox:
             "-c",
             f"import sys; sys.path.insert(0, {str(REPO_ROOT)!r}); "
             "from autograder._child import zygote_main; zygote_main(sys.argv[1:])",
-            *[str(fd) for fd in child_fds],
+            str(child_fd),
             ",".join(self.preload),
             "isolated" if self.isolated else "plain",
             _pid_namespace(),
@@ -253,7 +270,7 @@ class Sandbox:
             bwrap = bwrap_path()
             if bwrap is None:
                 raise SandboxUnavailable("bubblewrap (bwrap) is no longer available")
-            cmd = bwrap_command(bwrap, inner, child_fds)
+            cmd = bwrap_command(bwrap, inner)
             cwd = None
         else:
             cmd = inner
@@ -269,7 +286,7 @@ class Sandbox:
         self.stderr_tail = b""
         self.proc = subprocess.Popen(
             cmd,
-            pass_fds=child_fds,
+            pass_fds=[child_fd],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -277,11 +294,11 @@ class Sandbox:
             cwd=cwd,
             start_new_session=True,
         )
-        for fd in child_fds:
-            os.close(fd)
+        theirs.close()
+        self.ctrl = ours
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         try:
-            msg = wire.read_message(self.ctrl_out, time.monotonic() + START_TIMEOUT)
+            msg = wire.read_message(ours.fileno(), time.monotonic() + START_TIMEOUT)
         except (wire.ChannelClosed, wire.ChannelTimeout, wire.WireError):
             self.close()
             raise SandboxUnavailable(
@@ -313,6 +330,8 @@ class Sandbox:
             self.stderr_tail = (self.stderr_tail + chunk)[-4096:]
 
     def close(self) -> None:
+        if os.getpid() != self.owner:
+            return  # a forked copy of the grader never stops the sandbox
         proc, self.proc = self.proc, None
         if proc is None:
             return
@@ -328,11 +347,9 @@ class Sandbox:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
-        for fd in (self.ctrl_in, self.ctrl_out, self.req, self.resp):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        if self.ctrl is not None:
+            self.ctrl.close()
+            self.ctrl = None
         if not self.isolated and getattr(self, "_tmp", None):
             shutil.rmtree(self._tmp, ignore_errors=True)
 
@@ -371,34 +388,54 @@ class Sandbox:
         return memory, tasks
 
     # ------------------------------------------------------------ sessions
-    def _control(self, message: dict[str, Any], timeout: float = 30.0) -> dict[str, Any]:
+    def _control(
+        self, message: dict[str, Any], timeout: float = 30.0, fds: list[int] | None = None
+    ) -> dict[str, Any]:
+        ctrl = self.ctrl
         try:
-            wire.write_message(self.ctrl_in, message)
-            deadline = time.monotonic() + timeout
-            while True:
-                reply = wire.read_message(self.ctrl_out, deadline)
-                if type(reply) is not dict:
-                    raise wire.WireError("the sandbox's reply is not an object")
-                if not reply.get("died"):
-                    return reply  # (skip notices of a session's death)
+            if ctrl is None:
+                raise wire.ChannelClosed("no sandbox")
+            wire.write_message(ctrl.fileno(), message)
+            if fds:
+                socket.send_fds(ctrl, [b"\0"], fds)
+            reply = wire.read_message(ctrl.fileno(), time.monotonic() + timeout)
+            if type(reply) is not dict:
+                raise wire.WireError("the sandbox's reply is not an object")
+            return reply
         except (wire.ChannelClosed, wire.ChannelTimeout, wire.WireError, OSError) as exc:
             self.close()
             raise SandboxError(f"the sandbox stopped responding ({type(exc).__name__})") from None
 
     def session(self, limits: dict[str, int]) -> Session:
+        """A new session, on a socket of its own, in namespaces of its own."""
         self.start()
-        reply = self._control({"op": "fork", "limits": limits})
+        ours, theirs = socket.socketpair()
+        try:
+            reply = self._control({"op": "fork", "limits": limits}, fds=[theirs.fileno()])
+        finally:
+            theirs.close()
         if not reply.get("forked"):
+            ours.close()
             self.close()
             raise SandboxError("the sandbox could not start a session")
-        return Session(self, limits)
+        try:
+            hello = wire.read_message(ours.fileno(), time.monotonic() + SESSION_START_TIMEOUT)
+        except (wire.ChannelClosed, wire.ChannelTimeout, wire.WireError, OSError):
+            hello = {}
+        if type(hello) is not dict or hello.get("ready") is not True:
+            ours.close()
+            self.close()
+            why = hello.get("error") if type(hello) is dict else None
+            raise SandboxError(f"the sandbox could not start a session ({str(why)[:300]})")
+        return Session(self, ours, limits)
 
 
 class Session:
     """The grader's view of one submission process: requests with deadlines."""
 
-    def __init__(self, sandbox: Sandbox, limits: dict[str, int] | None = None):
+    def __init__(self, sandbox: Sandbox, sock: socket.socket, limits: dict[str, int] | None = None):
         self.sandbox = sandbox
+        self.sock = sock
         self.alive = True
         limits = limits or {}
         memory, tasks = sandbox.usage()
@@ -423,17 +460,19 @@ class Session:
                 f"the submission started {tasks} processes and threads, more than allowed"
             )
 
-    def request(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
+    def request(
+        self, message: dict[str, Any], timeout: float, max_bytes: int = wire.MAX_MESSAGE_BYTES
+    ) -> dict[str, Any]:
+        """Send one request and wait for its reply; ``max_bytes`` bounds the reply."""
         if not self.alive:
             raise SessionLost("the process running the submission has already stopped")
         deadline = time.monotonic() + max(0.0, timeout)
+        fd = self.sock.fileno()
         try:
             if time.monotonic() - self.last_watch > WATCH_EVERY:
                 self._watch()  # (processes it left running between requests)
-            wire.write_message(self.sandbox.req, message)
-            reply = wire.read_message(
-                self.sandbox.resp, deadline, abort_fd=self.sandbox.ctrl_out, tick=self._watch
-            )
+            wire.write_message(fd, message)
+            reply = wire.read_message(fd, deadline, max_bytes=max_bytes, tick=self._watch)
         except OverLimit as exc:
             self.kill()
             raise SessionLost(str(exc)) from None
@@ -441,9 +480,8 @@ class Session:
             self.kill()
             raise SessionLost(f"did not finish within {timeout:.0f} s", timed_out=True) from None
         except wire.ChannelClosed:
-            reason = self._death_reason()
             self.kill()
-            raise SessionLost(reason) from None
+            raise SessionLost("the process running your code stopped") from None
         except wire.WireError as exc:
             self.kill()
             raise SessionLost(f"the submission broke the grading protocol ({exc})") from None
@@ -453,58 +491,52 @@ class Session:
         if type(reply) is not dict:
             self.kill()
             raise SessionLost("the submission broke the grading protocol")
+        if reply.get("died") is True:
+            self.kill()
+            raise SessionLost(_death_reason(reply))
         return reply
 
-    def _death_reason(self) -> str:
-        """What the zygote reported about the session's end, in words."""
-        try:
-            notice = wire.read_message(self.sandbox.ctrl_out, time.monotonic() + 1.0)
-        except (wire.ChannelClosed, wire.ChannelTimeout, wire.WireError, OSError):
-            return "the process running your code stopped"
-        if type(notice) is not dict or not notice.get("died"):
-            return "the process running your code stopped"
-        sig = notice.get("signal")
-        if sig:
-            try:
-                name = signal.Signals(int(sig)).name
-            except (ValueError, TypeError):
-                name = f"signal {sig}"
-            why = {"SIGXCPU": " (CPU time limit)", "SIGKILL": "", "SIGSEGV": " (a crash)"}.get(
-                name, ""
-            )
-            return f"the process running your code was killed by {name}{why}"
-        return f"the process running your code exited (status {notice.get('code')})"
-
     def kill(self) -> None:
-        """Stop the session; on any trouble the whole sandbox is restarted."""
+        """Stop the session after trouble (its socket may hold half a message)."""
         if not self.alive:
             return
         self.alive = False
-        # A session that died or misbehaved may have left half a message in the
-        # shared pipes: start from a fresh sandbox rather than trust them.
-        self.sandbox.close()
+        if os.getpid() != self.sandbox.owner:
+            return  # (a forked copy of the grader: the owner ends it)
+        self.sock.close()
+        self._end()
 
     def end(self) -> None:
-        """Normal end: the zygote kills the session and anything it left behind."""
+        """Normal end: everything the session started is killed."""
         if not self.alive:
             return
         self.alive = False
+        if os.getpid() != self.sandbox.owner:
+            return  # (a forked copy of the grader: the owner ends it)
+        self.sock.close()
+        self._end()
+
+    def _end(self) -> None:
         if self.sandbox.proc is None:
             return
         try:
             reply = self.sandbox._control({"op": "end"})
         except SandboxError:
             return
-        if reply.get("strays", 0) not in (0, 1):
+        if reply.get("clean") is not True:
+            # the zygote could not show that nothing of this session is left: a new
+            # sandbox for the next one
             self.sandbox.close()
-            return
-        # nothing can write to the reply pipe any more: drop anything the
-        # submission pushed into it so the next one starts clean
-        os.set_blocking(self.sandbox.resp, False)
+
+
+def _death_reason(notice: dict[str, Any]) -> str:
+    """What the session's init reported about its end, in words."""
+    sig = notice.get("signal")
+    if sig:
         try:
-            while os.read(self.sandbox.resp, 1 << 16):
-                pass
-        except BlockingIOError:
-            pass
-        finally:
-            os.set_blocking(self.sandbox.resp, True)
+            name = signal.Signals(int(sig)).name
+        except (ValueError, TypeError):
+            name = f"signal {sig}"
+        why = {"SIGXCPU": " (CPU time limit)", "SIGKILL": "", "SIGSEGV": " (a crash)"}.get(name, "")
+        return f"the process running your code was killed by {name}{why}"
+    return f"the process running your code exited (status {notice.get('code')})"

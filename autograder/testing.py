@@ -47,12 +47,15 @@ import copy
 import hashlib
 import inspect
 import textwrap
+import types
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple, TypeAlias
 
 import numpy as np
+
+from autograder.sources import mentioned_names
 
 __all__ = [
     "Mistake",
@@ -72,6 +75,8 @@ __all__ = [
     "expect_inputs_unchanged",
     "source_of",
     "names_used",
+    "names_reached",
+    "modules_used",
 ]
 
 
@@ -554,15 +559,13 @@ def expect_equivalent(
                 f"{what}[{position}] is a {_type_name(item)}, expected a SymPy "
                 "expression (sympy.diff returns one)"
             )
-    wrong = [
-        i
-        for i, (a, b) in enumerate(zip(items, expected))
-        if sympy.simplify(sympy.sympify(a) - b) != 0
-    ]
+    for position, item in enumerate(items):
+        _expect_small_expression(item, f"{what}[{position}]")
+    wrong = [i for i, (a, b) in enumerate(zip(items, expected)) if not _same_expression(a, b)]
     if not wrong:
         return
     # Right expressions in the wrong places?
-    if all(any(sympy.simplify(sympy.sympify(items[i]) - b) == 0 for b in expected) for i in wrong):
+    if all(any(_same_expression(items[i], b) for b in expected) for i in wrong):
         raise TestFailure(
             f"{what}: the partial derivatives are right but in the wrong order; "
             "return them in the order of `variables`",
@@ -571,6 +574,44 @@ def expect_equivalent(
     i = wrong[0]
     label = f" (d/d{symbols[i]})" if symbols is not None else ""
     raise TestFailure(f"{what}[{i}]{label} is {items[i]}, expected {expected[i]}")
+
+
+# Bounds on a symbolic answer before it is compared: the comparison (simplify) of an
+# expression built to explode would otherwise run for minutes.
+MAX_EXPRESSION_NODES = 2000
+MAX_INTEGER_DIGITS = 200
+MAX_EXPONENT = 1000
+
+
+def _expect_small_expression(item: Any, what: str) -> None:
+    """Fail (as the student's mistake) when an expression is too large to compare."""
+    import sympy
+
+    if not isinstance(item, sympy.Basic):
+        return
+    for count, node in enumerate(sympy.preorder_traversal(item)):
+        too_big = count > MAX_EXPRESSION_NODES
+        if isinstance(node, sympy.Integer) and len(str(abs(int(node)))) > MAX_INTEGER_DIGITS:
+            too_big = True
+        if isinstance(node, sympy.Pow) and node.exp.is_Number and abs(node.exp) > MAX_EXPONENT:
+            too_big = True
+        if too_big:
+            raise TestFailure(
+                f"{what} is too large to compare with the expected derivative (more than "
+                f"{MAX_EXPRESSION_NODES} terms, or a number or power far too large): "
+                "return the partial derivatives themselves"
+            )
+
+
+def _same_expression(actual: Any, expected: Any) -> bool:
+    """Whether two (small) expressions are algebraically equal: identical, or their
+    difference simplifies to zero."""
+    import sympy
+
+    actual = sympy.sympify(actual)
+    if actual == expected:
+        return True
+    return bool(sympy.simplify(actual - expected) == 0)
 
 
 # --------------------------------------------------------------------------- code and inputs
@@ -591,9 +632,11 @@ def source_of(fn: Any) -> str:
     from the submission by the grader); in the student's kernel ``inspect`` finds it.
     """
     source = getattr(fn, "source", None)
-    if isinstance(source, str):
+    if isinstance(source, str) and source:
         return source
     try:
+        if isinstance(source, str):  # the grader found no definition that ran
+            raise OSError("no source")
         return textwrap.dedent(inspect.getsource(fn))
     except (OSError, TypeError):
         raise TestFailure(
@@ -612,17 +655,67 @@ def names_used(fn: Any) -> set[str]:
         tree = ast.parse(source_of(fn))
     except SyntaxError:
         raise TestFailure(f"could not read the source code of {_function_name(fn)}") from None
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            names.add(node.id)
-        elif isinstance(node, ast.Attribute):
-            names.add(node.attr)
-        elif isinstance(node, ast.alias):
-            names.update(node.name.split("."))
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.update(node.module.split("."))
-    return names
+    return mentioned_names(tree)
+
+
+def _functions_reached(fn: Any) -> list[Any]:
+    """``fn`` and the functions of the same notebook it calls, and those they call
+    (in the student's kernel, where they are ordinary functions)."""
+    found, todo, seen = [fn], [fn], {id(fn)}
+    while todo:
+        current = todo.pop()
+        namespace = getattr(current, "__globals__", {})
+        for node in ast.walk(ast.parse(source_of(current))):
+            value = namespace.get(node.id) if isinstance(node, ast.Name) else None
+            if (
+                inspect.isfunction(value)
+                and value.__module__ == fn.__module__
+                and id(value) not in seen
+            ):
+                seen.add(id(value))
+                found.append(value)
+                todo.append(value)
+    return found
+
+
+def names_reached(fn: Any) -> set[str]:
+    """:func:`names_used` of ``fn`` and of every function of the notebook it calls,
+    directly or through other functions: a rule about how ``fn`` is written also
+    covers the helpers a student wrote for it."""
+    notebook = getattr(fn, "notebook", None)
+    if notebook is not None:  # the trusted grader's proxy: the grader's reading
+        found: set[str] = notebook.names_reached(source_of(fn))
+        return found
+    return set().union(*(names_used(f) for f in _functions_reached(fn)))
+
+
+def _module_root(value: Any) -> str | None:
+    if isinstance(value, types.ModuleType):
+        return value.__name__.split(".")[0]
+    module = getattr(value, "__module__", None)
+    return module.split(".")[0] if isinstance(module, str) else None
+
+
+def modules_used(fn: Any) -> set[str]:
+    """The top-level modules ``fn`` uses, itself or through the notebook's functions it
+    calls, with names imported under other names resolved: ``"torch" in
+    modules_used(neuron_gradients)`` also catches ``import torch as T`` and
+    ``from torch import sigmoid``."""
+    notebook = getattr(fn, "notebook", None)
+    if notebook is not None:  # the trusted grader's proxy: the grader's reading
+        found: set[str] = notebook.modules_reached(source_of(fn))
+        return found
+    roots: set[str] = set()
+    for f in _functions_reached(fn):
+        namespace = getattr(f, "__globals__", {})
+        for node in ast.walk(ast.parse(source_of(f))):
+            if isinstance(node, ast.Name) and node.id in namespace:
+                roots.add(_module_root(namespace[node.id]) or "")
+            elif isinstance(node, ast.Import):
+                roots.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                roots.add(node.module.split(".")[0])
+    return roots - {"", fn.__module__.split(".")[0], "builtins"}
 
 
 def _parameter_names(fn: Any) -> list[str]:

@@ -121,10 +121,19 @@ class ExecReply(TypedDict):
 
 
 class NameInfo(TypedDict):
-    """What a top-level name of the submission is (a module names its module)."""
+    """What a top-level name of the submission is (a module names its module).
+
+    For a function the sandbox also says where its code came from: the grader's cell
+    (``cell``, in the order the grader sent them), the first line of its code object
+    in that cell and the code object's name; or the module of a function no cell
+    defined. The grader checks that claim against its own copy of the cell.
+    """
 
     kind: Literal["module", "function", "value"]
     module: NotRequired[str]
+    cell: NotRequired[int]
+    line: NotRequired[int]
+    code_name: NotRequired[str]
 
 
 class NamesReply(TypedDict):
@@ -143,6 +152,7 @@ class CallReply(TypedDict):
     raised: NotRequired[str]
     trace: NotRequired[str]
     internal: NotRequired[bool]
+    raised_by_test: NotRequired[bool]  # by a function the test passed in (its message)
 
 
 def _check_fields(raw: Any, text: tuple[str, ...]) -> dict[str, Any]:
@@ -181,18 +191,36 @@ def names_reply(raw: Any) -> NamesReply:
         if kind == "module":
             module = info.get("module")
             checked[name] = {"kind": "module", "module": module if type(module) is str else ""}
-        elif kind in ("function", "value"):
-            checked[name] = {"kind": kind}
+        elif kind == "value":
+            checked[name] = {"kind": "value"}
+        elif kind == "function":
+            entry: NameInfo = {"kind": "function"}
+            cell, line, code_name = info.get("cell"), info.get("line"), info.get("code_name")
+            if type(cell) is int and type(line) is int and type(code_name) is str:
+                entry["cell"], entry["line"], entry["code_name"] = cell, line, code_name[:200]
+            elif type(info.get("module")) is str:
+                entry["module"] = info["module"][:200]
+            checked[name] = entry
     return {"ok": reply["ok"], "names": checked}
 
 
 def call_reply(raw: Any) -> CallReply:
     """Check a ``call`` reply (the values inside are decoded later, strictly)."""
     reply = _check_fields(raw, ("error", "raised", "trace"))
-    if "internal" in reply and type(reply["internal"]) is not bool:
-        raise WireError("'internal' of a reply must be a boolean")
+    for flag in ("internal", "raised_by_test"):
+        if flag in reply and type(reply[flag]) is not bool:
+            raise WireError(f"'{flag}' of a reply must be a boolean")
     checked: CallReply = {"ok": reply["ok"]}
-    for key in ("result", "args_after", "kwargs_after", "error", "raised", "trace", "internal"):
+    for key in (
+        "result",
+        "args_after",
+        "kwargs_after",
+        "error",
+        "raised",
+        "trace",
+        "internal",
+        "raised_by_test",
+    ):
         if key in reply:
             checked[key] = reply[key]
     return checked
@@ -208,7 +236,7 @@ def write_message(fd: int, message: Any) -> None:
     while view:
         try:
             written = os.write(fd, view)
-        except BrokenPipeError as exc:
+        except (BrokenPipeError, ConnectionResetError) as exc:
             raise ChannelClosed("the other side has gone") from exc
         view = view[written:]
 
@@ -217,29 +245,28 @@ def _read_exact(
     fd: int,
     n: int,
     deadline: float | None,
-    abort_fd: int | None = None,
     tick: Callable[[], None] | None = None,
     tick_every: float = 0.2,
 ) -> bytes:
     chunks = []
     remaining = n
     while remaining:
-        if deadline is not None or abort_fd is not None or tick is not None:
+        if deadline is not None or tick is not None:
             wait = None if deadline is None else deadline - time.monotonic()
             if wait is not None and wait <= 0:
                 raise ChannelTimeout()
             if tick is not None:
                 wait = tick_every if wait is None else min(wait, tick_every)
-            watch = [fd] if abort_fd is None else [fd, abort_fd]
-            ready, _, _ = select.select(watch, [], [], wait)
+            ready, _, _ = select.select([fd], [], [], wait)
             if not ready:
                 if tick is not None and (deadline is None or time.monotonic() < deadline):
                     tick()  # e.g. the grader's check of the sandbox's memory; may raise
                     continue
                 raise ChannelTimeout()
-            if fd not in ready:  # only the abort channel spoke: the writer is gone
-                raise ChannelClosed("the writer went away")
-        chunk = os.read(fd, min(remaining, 1 << 20))
+        try:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+        except ConnectionResetError:
+            chunk = b""
         if not chunk:
             raise ChannelClosed("the other side closed the channel")
         chunks.append(chunk)
@@ -251,21 +278,17 @@ def read_message(
     fd: int,
     deadline: float | None = None,
     max_bytes: int = MAX_MESSAGE_BYTES,
-    abort_fd: int | None = None,
     tick: Callable[[], None] | None = None,
 ) -> Any:
     """Read one framed JSON message; ``deadline`` is a ``time.monotonic()`` value.
 
-    When ``abort_fd`` becomes readable while ``fd`` has nothing to read, the
-    read fails with :class:`ChannelClosed` (the grader watches the zygote's
-    control channel, which reports the death of the session process).
-    ``tick()`` is called every 0.2 s while waiting; an exception it raises ends
-    the read.
+    ``tick()`` is called every 0.2 s while waiting; an exception it raises ends the
+    read. A message longer than ``max_bytes`` is refused before it is read.
     """
-    (length,) = struct.unpack(">I", _read_exact(fd, 4, deadline, abort_fd, tick))
+    (length,) = struct.unpack(">I", _read_exact(fd, 4, deadline, tick))
     if length > max_bytes:
         raise WireError(f"message of {length} bytes exceeds the limit of {max_bytes}")
-    data = _read_exact(fd, length, deadline, abort_fd, tick)
+    data = _read_exact(fd, length, deadline, tick)
     try:
         return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError) as exc:
@@ -477,7 +500,12 @@ def sympy_to_tree(expr: Any, budget: list[int] | None = None) -> list[Any]:
 
 
 def tree_to_sympy(tree: Any, depth: int = 0, budget: list[int] | None = None) -> Any:
-    """Rebuild a SymPy expression from :func:`sympy_to_tree` output, strictly."""
+    """Rebuild a SymPy expression from :func:`sympy_to_tree` output, strictly.
+
+    Nothing is evaluated while rebuilding (``evaluate=False``): ``10**(10**4000)``
+    arrives as that power, not as a number with 10**4000 digits. Whatever a test then
+    does with it runs under the test's own time and memory budget (see
+    :mod:`autograder.engine`)."""
     import sympy
 
     budget = budget if budget is not None else [MAX_SYM_NODES]
@@ -527,11 +555,18 @@ def tree_to_sympy(tree: Any, depth: int = 0, budget: list[int] | None = None) ->
             (rows,) = args
             if type(rows) is not list or not all(type(r) is list for r in rows):
                 raise WireError("bad Matrix")
-            return sympy.Matrix([[tree_to_sympy(e, depth + 1, budget) for e in r] for r in rows])
+            if len({len(r) for r in rows}) > 1:
+                raise WireError("bad Matrix")
+            return sympy.ImmutableMatrix(
+                [[tree_to_sympy(e, depth + 1, budget) for e in r] for r in rows]
+            )
         if head in SYMPY_FUNCTIONS:
-            return getattr(sympy, head)(*[tree_to_sympy(a, depth + 1, budget) for a in args])
+            built = [tree_to_sympy(a, depth + 1, budget) for a in args]
+            return getattr(sympy, head)(*built, evaluate=False)
     except WireError:
         raise
-    except (ValueError, TypeError) as exc:
-        raise WireError(f"bad SymPy tree: {exc}") from None
+    except RecursionError:
+        raise WireError("SymPy expression nested too deeply") from None
+    except Exception as exc:  # whatever SymPy objects to, it is not an answer
+        raise WireError(f"bad SymPy tree: {type(exc).__name__}") from None
     raise WireError(f"unsupported SymPy node {head!r}")

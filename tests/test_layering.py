@@ -24,6 +24,8 @@ AUTOGRADER_LAYERS = [
         "autograder.errors",
         "autograder.wire",
         "autograder.portable",
+        "autograder.sources",
+        "autograder.sanitize",
     ],
     # what test cells use, and the sandbox's own process
     ["autograder.testing", "autograder._child"],

@@ -24,7 +24,13 @@ from nbformat import NotebookNode
 
 from autograder import config as cfg
 from autograder.commands.common import EXAMPLE
-from autograder.course import fail_line, known_assignments
+from autograder.course import (
+    fail_line,
+    grade_ids,
+    known_assignments,
+    reraise_interrupt,
+    source_for,
+)
 from autograder.errors import EXIT_OK, BadInput, NotCompleted
 
 NAME = "check"
@@ -115,26 +121,6 @@ def read_notebook(path: Path) -> NotebookNode:
     return notebook
 
 
-def _grade_ids(nb: NotebookNode) -> set[str]:
-    ids: set[str] = set()
-    for cell in nb.cells:
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if gid:
-            ids.add(gid)
-    return ids
-
-
-def source_for(assignment: str) -> tuple[Path, bool]:
-    """(source notebook, hidden tests included?) for an assignment."""
-    src = cfg.SOLUTIONS_DIR / assignment / f"{assignment}.ipynb"
-    if src.is_file():
-        return src, True
-    released = cfg.EXERCISES_DIR / assignment / f"{assignment}.ipynb"
-    if released.is_file():
-        return released, False
-    raise BadInput(f"unknown assignment {assignment!r}")
-
-
 def available_assignments() -> list[str]:
     names = set(known_assignments())
     if cfg.EXERCISES_DIR.is_dir():
@@ -150,13 +136,13 @@ def identify(path: Path, nb: NotebookNode, assignment: str | None) -> str:
                 f"unknown assignment {assignment!r} (known: {', '.join(names) or 'none'})"
             )
         return assignment
-    ids = _grade_ids(nb)
+    ids = grade_ids(nb)
     best: str | None = None
     overlap = 0
     for name in names:
         try:
             src, _ = source_for(name)
-            common = len(ids & _grade_ids(nbformat.read(str(src), as_version=4)))
+            common = len(ids & grade_ids(nbformat.read(str(src), as_version=4)))
         except (BadInput, OSError, ValueError):
             continue
         if common > overlap:
@@ -187,9 +173,11 @@ def check(path: str | Path, assignment: str | None = None, sandbox: str = "auto"
         (submitted / f"{name}.ipynb").write_bytes(path.read_bytes())
         nbgrader = cfg.api_for(course, sandbox=sandbox)
         result = nbgrader.generate_assignment(name, force=True, create=True)
+        reraise_interrupt(result)
         if not result.get("success"):
             raise NotCompleted(f"could not prepare {name}: {fail_line(result)}")
         result = nbgrader.autograde(name, "learner", force=True, create=True)
+        reraise_interrupt(result)
         if not result.get("success"):
             raise NotCompleted(f"{path} could not be graded: {fail_line(result)}")
         graded = nbformat.read(

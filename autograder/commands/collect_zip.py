@@ -1,29 +1,48 @@
 """``python -m autograder collect-zip``: import an LMS's zip of submissions.
 
 Canvas and Moodle let an instructor download every submission of an assignment as
-one zip. nbgrader's ``ZipCollectApp`` imports it, with a collector plugin that reads
-the student id from the LMS's file names; each notebook is stored as
-``submitted/<student id>/<assignment>/<assignment>.ipynb``.
+one zip. Whose submission a file is comes from the part of its name that the LMS
+wrote (Canvas's login and user id, Moodle's "Full Name_participant" prefix or folder,
+or the folder of a per-student layout), never from the part the student chose: a file
+that a student *named* like someone else's is reported, and stored as its uploader's.
+
+The zip is read here first (:func:`plan_import`): every entry is identified, checked
+(a notebook, valid JSON, of this assignment) and, when one student has several
+notebooks, one is chosen by a fixed rule (:func:`choose`). The chosen notebooks are
+then imported by nbgrader's own ``ZipCollectApp``, from a zip rebuilt with plain
+``<student id>/<notebook>`` names, into ``submitted/<student id>/<assignment>/``.
+The LMS's own ids are kept: in the gradebook's student records (``lms_user_id``) and,
+per assignment, in ``lms_ids.csv`` in the course directory (``export`` prints them).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import hashlib
+import io
 import logging
-import os
 import re
 import shutil
 import sys
 import unicodedata
 import zipfile
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
+
+import nbformat
 
 from autograder import config as cfg
 from autograder.commands.common import EXAMPLE, add_course_arguments, use_gradebook
 from autograder.course import (
+    LMS_IDS_FILE,
+    api,
+    assignment_grade_ids,
     assignment_notebook,
+    ensure_course_config,
     ensure_in_gradebook,
+    known_assignments,
     require_assignment,
     require_course,
 )
@@ -35,13 +54,20 @@ EPILOG = f"""\
 examples:
   python -m autograder collect-zip {EXAMPLE} canvas-submissions.zip --course ~/course
 
-Recognised file names (the student id comes from the name; each notebook is stored as
-submitted/<student id>/<assignment>/<assignment>.ipynb):
-  Canvas  doejane_12345_678901_<any name>.ipynb            -> doejane
-  Moodle  Jane Doe_4242_assignsubmission_file_<name>.ipynb -> jane-doe
+Whose submission a file is comes from the name the LMS wrote, never from the file name
+the student chose (each notebook is stored as submitted/<student id>/<assignment>/):
+  Canvas  doejane_12345_678901_<any name>.ipynb            -> doejane (user id 12345)
+  Moodle  Jane Doe_4242_assignsubmission_file_<name>.ipynb -> jane-doe (participant 4242)
           (or a folder Jane Doe_4242_assignsubmission_file/ holding the notebook)
   any     <student id>/<any name>.ipynb                    -> the folder name
-Other files are skipped and listed."""
+Names in any script work (accents are dropped: José Núñez -> jose-nunez). Two students
+whose names give the same id get their LMS id appended (jane-doe-4242). When a student
+has several notebooks, the one named like the assignment's wins, then the latest
+Canvas submission, then the newest file. Every file not imported is listed with the
+reason. Exit status 0 if something was imported, 2 if nothing could be."""
+
+MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
+MAX_ZIP_BYTES = 4 * 1024**3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,78 +81,300 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# File names produced by learning management systems when an instructor
-# downloads all submissions of an assignment. The student id is taken from the
-# name; the notebook is renamed to the assignment's notebook.
-LMS_PATTERNS = [
-    # Canvas: <loginname>[_late]_<user id>_<submission id>_<original name>.ipynb
-    (
-        "Canvas",
-        re.compile(
-            r"^(?P<student_id>[A-Za-z][A-Za-z0-9\-]*?)(?:_LATE|_late)?_(?P<user_id>\d+)_"
-            r"(?P<submission_id>\d+)_(?P<original>.+)$"
-        ),
-    ),
-    # Moodle: <Full Name>_<participant id>_assignsubmission_file_<original name>.ipynb
-    #   (newer Moodle puts the file in a folder <Full Name>_<id>_assignsubmission_file[_]/)
-    (
-        "Moodle",
-        re.compile(
-            r"^(?P<full_name>[^_/]+)_(?P<participant>\d+)_assignsubmission_file"
-            r"(?:_/|[_/])(?P<original>[^/]+)$"
-        ),
-    ),
-    # A folder per student: <student id>/<original name>.ipynb
-    ("folder", re.compile(r"^(?P<student_id>[A-Za-z0-9][A-Za-z0-9_.\-]*)/(?P<original>[^/]+)$")),
-]
+# --------------------------------------------------------------- who is it?
+# The names learning management systems give the files of "download all submissions".
+# The LMS writes the prefix (or folder); the rest is the student's own file name.
+CANVAS = re.compile(
+    r"^(?P<login>(?:[^\W_]|-)+?)(?:_late)?_(?P<user_id>\d+)_(?P<submission_id>\d+)_"
+    r"(?P<original>.+)$",
+    re.IGNORECASE,
+)
+MOODLE_FILE = re.compile(
+    r"^(?P<full_name>.+?)_(?P<participant>\d+)_assignsubmission_(?:file|onlinetext)_"
+    r"(?P<original>.+)$"
+)
+MOODLE_FOLDER = re.compile(
+    r"^(?P<full_name>.+?)_(?P<participant>\d+)_assignsubmission_(?:file|onlinetext)_?$"
+)
+JUNK = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
 
 
-def student_id_from_name(relative: str) -> tuple[str, str] | None:
-    """``(student_id, LMS name)`` for a path inside an LMS zip, or None."""
-    relative = relative.replace("\\", "/").strip("/")
-    parts = relative.split("/")
-    candidates = [parts[-1], "/".join(parts[-2:])] if len(parts) >= 2 else [parts[-1]]
-    for text in candidates + ["/".join(parts)]:
-        for lms, pattern in LMS_PATTERNS:
-            m = pattern.match(text)
-            if not m:
-                continue
-            groups = m.groupdict()
-            if lms == "Moodle":
-                sid = re.sub(r"[^a-z0-9]+", "-", _ascii(groups["full_name"]).lower()).strip("-")
-            else:
-                sid = groups["student_id"].lower()
-            if sid:
-                return sid, lms
-    return None
+@dataclass
+class Submitted:
+    """One file of the zip, identified by the part of its path the LMS wrote."""
+
+    path: str  # the entry's name in the zip (as zipfile reads it)
+    lms: str  # "Canvas", "Moodle" or "folder"
+    name: str  # the LMS's name for the student (login, full name or folder)
+    lms_id: str  # Canvas user id, Moodle participant number ("" for a folder)
+    original: str  # the file name the student chose
+    submission_id: int = -1  # Canvas's submission id
+    modified: tuple[int, ...] = (0,)
+    student_id: str = ""
+    lookalike: str | None = None  # the student another LMS name in `original` points to
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.lms, self.lms_id, self.name if not self.lms_id else "")
 
 
-def _ascii(text: str) -> str:
-    """``José Núñez`` -> ``Jose Nunez`` (accents dropped, for student ids)."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+@dataclass
+class Plan:
+    """What an import will do: the notebook chosen per student, and every line to report."""
+
+    chosen: dict[str, Submitted] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
-def _collector_plugin(notebook_name: str) -> type:
+def student_id_for(name: str) -> str:
+    """A stable student id for any name: lower case, accents dropped, any script kept,
+    runs of spaces and punctuation as one dash (``José Núñez`` -> ``jose-nunez``,
+    ``Иван Петров`` -> ``иван-петров``, ``王小明`` -> ``王小明``)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = unicodedata.normalize("NFC", bare).casefold()
+    slug = re.sub(r"[^\w.]+|_+", "-", text).strip("-._")
+    if slug:
+        return slug
+    return "student-" + hashlib.sha256(name.encode()).hexdigest()[:10]
+
+
+def _readable(name: str) -> str:
+    """A zip entry's name as its author meant it: zip files without the UTF-8 flag
+    are read as CP437 by zipfile, which garbles every non-Latin name."""
+    try:
+        return name.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return name
+
+
+def identify(info: zipfile.ZipInfo, root: str = "") -> Submitted | None:
+    """Who a zip entry belongs to, from the LMS-controlled part of its path only."""
+    readable = _readable(info.filename) if not info.flag_bits & 0x800 else info.filename
+    path = PurePosixPath(readable.replace("\\", "/"))
+    parts = list(path.parts)
+    if root and parts and parts[0] == root:
+        parts = parts[1:]
+    if not parts:
+        return None
+    modified = tuple(info.date_time)
+    if len(parts) >= 2:  # a folder per submission: the folder decides
+        folder, original = parts[0], "/".join(parts[1:])
+        found = MOODLE_FOLDER.match(folder)
+        if found:
+            entry = Submitted(
+                info.filename, "Moodle", found["full_name"], found["participant"], original
+            )
+        else:
+            entry = Submitted(info.filename, "folder", folder, "", original)
+    else:
+        flat = parts[0]
+        canvas, moodle = CANVAS.match(flat), MOODLE_FILE.match(flat)
+        if canvas:
+            entry = Submitted(
+                info.filename,
+                "Canvas",
+                canvas["login"],
+                canvas["user_id"],
+                canvas["original"],
+                int(canvas["submission_id"]),
+            )
+        elif moodle:
+            entry = Submitted(
+                info.filename,
+                "Moodle",
+                moodle["full_name"],
+                moodle["participant"],
+                moodle["original"],
+            )
+        else:
+            return None
+    entry.modified = modified
+    entry.student_id = student_id_for(entry.name)
+    named_like = CANVAS.match(PurePosixPath(entry.original).name) or MOODLE_FILE.match(
+        PurePosixPath(entry.original).name
+    )
+    if named_like:
+        other = named_like.groupdict().get("login") or named_like.groupdict().get("full_name")
+        if other and student_id_for(other) != entry.student_id:
+            entry.lookalike = student_id_for(other)
+    return entry
+
+
+def _common_root(infos: list[zipfile.ZipInfo]) -> str:
+    """A folder that wraps every entry (a zip of a folder), which says nothing about who."""
+    firsts = {PurePosixPath(i.filename).parts[0] for i in infos if PurePosixPath(i.filename).parts}
+    if len(firsts) != 1 or not all(len(PurePosixPath(i.filename).parts) > 1 for i in infos):
+        return ""
+    (root,) = firsts
+    return "" if MOODLE_FOLDER.match(root) else root
+
+
+def choose(candidates: list[Submitted], notebook_name: str) -> Submitted:
+    """The one notebook kept of a student's several: the one named like the assignment's
+    notebook (Canvas's ``-1`` resubmission suffix ignored), then the latest Canvas
+    submission, then the newest file in the zip, then the last name."""
+
+    def named_right(entry: Submitted) -> bool:
+        stem = re.sub(r"-\d+$", "", PurePosixPath(entry.original).stem)
+        return stem == PurePosixPath(notebook_name).stem
+
+    return max(candidates, key=lambda e: (named_right(e), e.submission_id, e.modified, e.path))
+
+
+def _check_notebook(data: bytes, own_ids: set[str], others: dict[str, set[str]]) -> str | None:
+    """Why a file is not a submission of this assignment (None when it is one)."""
+    try:
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+    except Exception:
+        return "not a Jupyter notebook (its JSON is damaged or it is not a notebook)"
+    ids = {
+        c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        for c in nb.get("cells", [])
+        if isinstance(c, dict)
+    } - {None}
+    # (cells every exercise has, such as "imports", say nothing about which one it is)
+    shared = set().union(*others.values()) if others else set()
+    if ids & (own_ids - shared):
+        return None
+    for name, theirs in sorted(others.items()):
+        if ids & (theirs - own_ids):
+            return f"a notebook of {name}, not of this assignment"
+    return "a notebook, but not this assignment's (none of its graded cells)"
+
+
+def plan_import(
+    assignment: str, zip_path: Path, course: Path | None = None
+) -> tuple[Plan, dict[str, bytes]]:
+    """Read the zip: who each file is, which are imported, why the others are not."""
+    try:
+        with zipfile.ZipFile(zip_path) as zf:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+            bad = zf.testzip()
+            for info in infos:
+                name = info.filename.replace("\\", "/")
+                if name.startswith("/") or ".." in PurePosixPath(name).parts or ":" in name:
+                    raise BadInput(f"{zip_path} holds an unsafe path ({info.filename!r}): refused")
+            if sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
+                raise BadInput(f"{zip_path} would unpack to more than 4 GB: refused")
+            if bad is not None:
+                raise BadInput(f"{zip_path} is a damaged zip file (bad entry {bad})")
+            contents = {
+                i.filename: zf.read(i)
+                for i in infos
+                if i.filename.lower().endswith(".ipynb") and i.file_size <= MAX_NOTEBOOK_BYTES
+            }
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise BadInput(f"{zip_path} is a damaged zip file ({exc})") from None
+    own_ids = assignment_grade_ids(assignment, course)
+    others = {a: assignment_grade_ids(a) for a in known_assignments() if a != assignment}
+    notebook_name = assignment_notebook(assignment, course) if course else f"{assignment}.ipynb"
+    plan = Plan()
+    root = _common_root(infos)
+    by_identity: dict[tuple[str, str, str], list[Submitted]] = {}
+    for info in sorted(infos, key=lambda i: i.filename):
+        shown = _readable(info.filename) if not info.flag_bits & 0x800 else info.filename
+        if any(part in shown for part in JUNK):
+            plan.notes.append(f"  skipped {shown}: system metadata, not a submission")
+            continue
+        if not shown.lower().endswith(".ipynb"):
+            plan.notes.append(f"  skipped {shown}: not a notebook (.ipynb)")
+            continue
+        if info.file_size > MAX_NOTEBOOK_BYTES:
+            plan.notes.append(f"  skipped {shown}: larger than 50 MB")
+            continue
+        entry = identify(info, root)
+        if entry is None:
+            plan.notes.append(f"  skipped {shown}: its name matches no LMS pattern")
+            continue
+        why = _check_notebook(contents[info.filename], own_ids, others)
+        if why:
+            plan.notes.append(f"  skipped {shown}: {why}")
+            continue
+        by_identity.setdefault(entry.identity, []).append(entry)
+    chosen = {identity: choose(found, notebook_name) for identity, found in by_identity.items()}
+    for identity, found in sorted(by_identity.items()):
+        if len(found) > 1:
+            kept = chosen[identity]
+            dropped = ", ".join(_readable(e.path) for e in found if e is not kept)
+            plan.notes.append(
+                f"  {kept.name} ({kept.lms}{' ' + kept.lms_id if kept.lms_id else ''}): "
+                f"{len(found)} notebooks; kept {_readable(kept.path)}, not {dropped}"
+            )
+    # two different students whose names give one id: both get their LMS id appended
+    ids: dict[str, list[Submitted]] = {}
+    for entry in chosen.values():
+        ids.setdefault(entry.student_id, []).append(entry)
+    for sid, entries in sorted(ids.items()):
+        if len(entries) > 1:
+            for entry in entries:
+                suffix = entry.lms_id or hashlib.sha256(entry.name.encode()).hexdigest()[:6]
+                entry.student_id = f"{sid}-{suffix}"
+            listed = ", ".join(f"{e.name!r} as {e.student_id}" for e in entries)
+            plan.notes.append(f"  {len(entries)} students would be {sid}: imported {listed}")
+    for entry in chosen.values():
+        if entry.lookalike:
+            plan.notes.append(
+                f"  {_readable(entry.path)}: stored as {entry.student_id}, whose LMS name it "
+                f"carries; the file name points to {entry.lookalike}, which is not believed"
+            )
+        plan.chosen[entry.student_id] = entry
+    return plan, {e.path: contents[e.path] for e in plan.chosen.values()}
+
+
+# ---------------------------------------------------------------- the import
+def _collector_plugin(students: set[str]) -> type:
     from nbgrader.plugins import FileNameCollectorPlugin
 
-    class LmsFileNames(FileNameCollectorPlugin):
-        """Maps Canvas / Moodle / per-student-folder names to nbgrader student ids."""
+    class RebuiltZipNames(FileNameCollectorPlugin):
+        """Files of the rebuilt zip are ``<student id>/<notebook>``: the folder says who."""
 
         def collect(self, submitted_file: str) -> dict[str, Any] | None:
-            extracted = submitted_file
-            marker = os.sep + "extracted" + os.sep
-            relative = extracted.split(marker, 1)[-1]
-            # drop the folder nbgrader creates for the zip itself
-            relative = relative.split(os.sep, 1)[-1] if os.sep in relative else relative
-            if not relative.endswith(".ipynb"):
-                return None
-            found = student_id_from_name(relative.replace(os.sep, "/"))
-            if not found:
-                self.log.warning("Skipped file with an unrecognised name: %s", relative)
-                return None
-            return {"student_id": found[0], "file_id": notebook_name}
+            path = Path(submitted_file)
+            if path.parent.name in students:
+                return {"student_id": path.parent.name, "file_id": path.name}
+            return None
 
-    return LmsFileNames
+    return RebuiltZipNames
+
+
+def _record_lms_ids(course: Path, assignment: str, plan: Plan, db_url: str | None) -> None:
+    """Keep the LMS's ids: the gradebook's student records, and lms_ids.csv."""
+    from nbgrader.api import Gradebook
+
+    path = course / LMS_IDS_FILE
+    rows: list[dict[str, str]] = []
+    if path.is_file():
+        with path.open(newline="", encoding="utf-8") as fh:
+            rows = [r for r in csv.DictReader(fh) if r.get("assignment") != assignment]
+    for sid, entry in sorted(plan.chosen.items()):
+        rows.append(
+            {
+                "assignment": assignment,
+                "student_id": sid,
+                "lms": entry.lms,
+                "lms_id": entry.lms_id,
+                "lms_name": entry.name,
+                "submission_id": str(entry.submission_id) if entry.submission_id >= 0 else "",
+            }
+        )
+    columns = ["assignment", "student_id", "lms", "lms_id", "lms_name", "submission_id"]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    partial = path.with_name(path.name + ".tmp")
+    partial.write_text(buffer.getvalue(), encoding="utf-8")
+    partial.replace(path)  # (never half written)
+    nbgrader = api(course, db_url)
+    with Gradebook(nbgrader.coursedir.db_url, nbgrader.coursedir.course_id) as gb:
+        for sid, entry in plan.chosen.items():
+            # (names stay in lms_ids.csv: nbgrader's pages show the gradebook's names
+            # unescaped, and an LMS may let students choose theirs)
+            if entry.lms_id:
+                gb.update_or_create_student(sid, lms_user_id=entry.lms_id)
+            else:
+                gb.update_or_create_student(sid)
 
 
 def collect_zip(
@@ -144,39 +392,28 @@ def collect_zip(
         raise BadInput(f"{zip_path}: no such file")
     if not zipfile.is_zipfile(zip_path):
         raise BadInput(f"{zip_path} is not a zip file")
-    try:
-        with zipfile.ZipFile(zip_path) as zf:
-            names = [n for n in zf.namelist() if not n.endswith("/")]
-            bad = zf.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise BadInput(f"{zip_path} is a damaged zip file ({exc})") from None
-    if bad is not None:
-        raise BadInput(f"{zip_path} is a damaged zip file (bad entry {bad})")
-    notebooks = [n for n in names if n.endswith(".ipynb") and "__MACOSX" not in n]
-    if not notebooks:
-        raise BadInput(f"{zip_path} contains no notebooks (.ipynb files)")
-    recognised = {n: student_id_from_name(n) for n in notebooks}
-    if not any(recognised.values()):
-        raise BadInput(
-            f"{zip_path}: no file name matches a known LMS pattern (Canvas "
-            "login_userid_submissionid_name.ipynb, Moodle Full Name_123_"
-            "assignsubmission_file_name.ipynb, or student/name.ipynb)"
-        )
+    plan, contents = plan_import(assignment, zip_path, course if course.is_dir() else None)
+    if not plan.chosen:
+        reasons = "; ".join(n.strip() for n in plan.notes[:3]) or "it holds no files"
+        raise BadInput(f"{zip_path}: nothing to import ({reasons})")
     course.mkdir(parents=True, exist_ok=True)
+    ensure_course_config(course, out=out)
     db_url, _ = use_gradebook(course, db_url, out)
     ensure_in_gradebook(assignment, course, db_url)
+    notebook_name = assignment_notebook(assignment, course)
     archive = course / "downloaded" / assignment / "archive"
     if archive.exists():
         shutil.rmtree(archive)
     archive.mkdir(parents=True)
-    shutil.copy(zip_path, archive / zip_path.name)
+    with zipfile.ZipFile(archive / "submissions.zip", "w") as rebuilt:
+        for sid, entry in sorted(plan.chosen.items()):
+            rebuilt.writestr(f"{sid}/{notebook_name}", contents[entry.path])
 
     from nbgrader.apps.zipcollectapp import ZipCollectApp
     from nbgrader.coursedir import CourseDirectory
 
     config = cfg.course_config(course, db_url)
-    notebook_name = assignment_notebook(assignment, course)
-    config.ZipCollectApp.collector_plugin = _collector_plugin(notebook_name)
+    config.ZipCollectApp.collector_plugin = _collector_plugin(set(plan.chosen))
     config.ZipCollectApp.force = True
     config.CourseDirectory.assignment_id = assignment
     app = ZipCollectApp(config=config)
@@ -187,13 +424,13 @@ def collect_zip(
         app.start()
     except SystemExit:
         raise NotCompleted(f"nbgrader zip_collect could not import {zip_path}") from None
-    students = sorted({sid for sid, _ in filter(None, recognised.values())})
-    skipped = [n for n, r in recognised.items() if not r]
+    _record_lms_ids(course, assignment, plan, db_url)
+    students = sorted(plan.chosen)
     print(
         f"imported {len(students)} submissions of {assignment} from {zip_path.name} into "
         f"{course}/submitted/: {', '.join(students)}",
         file=out,
     )
-    for name in skipped:
-        print(f"  skipped {name}: the name matches no LMS pattern", file=out)
+    for note in plan.notes:
+        print(note, file=out)
     return students

@@ -7,9 +7,9 @@ from typing import Any
 
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Dict, Integer, Unicode
+from traitlets import Dict, Integer, List, Unicode
 
-from autograder.engine import Limits, NotebookRunner, get_sandbox, preload_for
+from autograder.engine import FORBIDDEN_PACKAGES, Limits, NotebookRunner, get_sandbox, preload_for
 
 
 class TrustedExecute(NbGraderPreprocessor):
@@ -26,6 +26,14 @@ class TrustedExecute(NbGraderPreprocessor):
     timeout_notebook = Integer(90, help="Seconds the whole notebook may take").tag(config=True)
     memory_mb = Integer(1024, help="Memory a submission may allocate, in MB").tag(config=True)
     output_chars = Integer(10_000, help="Characters of output kept per cell").tag(config=True)
+    grader_memory_mb = Integer(
+        2048, help="Memory the grader may use to check one test's answers, in MB"
+    ).tag(config=True)
+    forbidden_packages = List(
+        Unicode(),
+        list(FORBIDDEN_PACKAGES),
+        help="Packages a graded function may not call (the course's own implementations)",
+    ).tag(config=True)
     sandbox = Unicode(
         "auto",
         help="'require' (bubblewrap or fail), 'auto' (bubblewrap when "
@@ -48,10 +56,11 @@ class TrustedExecute(NbGraderPreprocessor):
             self.memory_mb,
             self.output_chars,
             self.call_budgets,
+            self.grader_memory_mb,
         )
         started = time.monotonic()
         try:
-            NotebookRunner(sandbox, limits, self.log).run(nb)
+            NotebookRunner(sandbox, limits, self.log, self.forbidden_packages).run(nb)
         finally:
             _ENGINE_SECONDS[0] += time.monotonic() - started
         return nb, resources

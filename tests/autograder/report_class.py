@@ -85,11 +85,11 @@ def numerical_gradient(f, w, h=1e-5):
 ''',
     "grad_f": '''
 def grad_f(w):
-    """Gradient of f(x, y) = 3x**2 + 2xy + y**3 at w = [x, y]."""
+    """Gradient of f(x, y) = 2x**3 - 3xy**2 + 5y at w = [x, y]."""
     first, second = float(w[0]), float(w[1])
-    # partial derivative in x: 6x + 2y ; in y: 2x + 3y^2
-    d_first = 6.0 * first + 2.0 * second
-    d_second = 2.0 * first + 3.0 * second * second
+    # partial derivative in x: 6x^2 - 3y^2 ; in y: -6xy + 5
+    d_first = 6.0 * first * first - 3.0 * second * second
+    d_second = 5.0 - 6.0 * first * second
     return np.array([d_first, d_second])
 ''',
 }
@@ -130,11 +130,11 @@ def numerical_gradient(f, w, h=1e-5):
 ''',
     "grad_f": '''
 def grad_f(w):
-    """Gradient of f(x, y) = 3x**2 + 2xy + y**3 at w = [x, y]."""
-    # d/dx = 6x + 2y and d/dy = 2x + 3y^2
+    """Gradient of f(x, y) = 2x**3 - 3xy**2 + 5y at w = [x, y]."""
+    # d/dx = 6x^2 - 3y^2 and d/dy = -6xy + 5
     u, v = float(w[0]), float(w[1])
-    du = 6.0 * u + 2.0 * v
-    dv = 2.0 * u + 3.0 * v * v
+    du = 6.0 * u * u - 3.0 * v * v
+    dv = 5.0 - 6.0 * u * v
     return np.array([du, dv])
 ''',
 }

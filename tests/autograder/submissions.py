@@ -107,22 +107,24 @@ def from_fixture(path: Path):
     The fixture's notebook metadata ``adversarial`` says which assignment, which
     base (``unanswered`` or ``solution``) and which edits to test cells to make
     (``ops``: ``delete``, ``duplicate``, ``retype`` to markdown, ``rewrite``).
-    Each code cell of the fixture has ``metadata.adversarial`` saying where it
-    goes: ``{"replace": grade_id}``, ``{"after": grade_id}`` or ``{"end": true}``.
+    Each cell of the fixture (code, markdown or raw) that has ``metadata.adversarial``
+    says where it goes: ``{"replace": grade_id}``, ``{"after": grade_id}`` or
+    ``{"end": true}``.
     """
     fx = nbformat.read(str(path), as_version=4)
     meta = fx.metadata["adversarial"]
     nb = build(meta["assignment"], meta.get("base", "unanswered"))
     for cell in fx.cells:
         where = cell.metadata.get("adversarial")
-        if cell.cell_type != "code" or not where:
+        if not where:
             continue
         if "replace" in where:
             target = [c for c in nb.cells if grade_id(c) == where["replace"]]
             assert target, f"{path.name}: no cell {where['replace']}"
             target[0].source = cell.source
         else:
-            new = nbformat.v4.new_code_cell(cell.source)
+            new = copy.deepcopy(cell)
+            del new.metadata["adversarial"]
             if "after" in where:
                 index = [grade_id(c) for c in nb.cells].index(where["after"])
                 nb.cells.insert(index + 1, new)

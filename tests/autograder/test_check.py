@@ -147,3 +147,76 @@ def _unreadable(path: Path) -> Path:
     path.write_text("{}")
     path.chmod(0)
     return path
+
+
+def _start_time(pid: int) -> str | None:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[19]
+    except OSError:
+        return None
+
+
+def _state(pid: int) -> str:
+    """A process's state letter and command line ("Z" for a zombie, already dead)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            state = fh.read().rsplit(")", 1)[1].split()[0]
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return state + " " + fh.read().replace(b"\0", b" ").decode()[:100]
+    except OSError:
+        return "Z"
+
+
+def _descendants(root: int) -> set[tuple[int, str | None]]:
+    """(pid, start time) of ``root``'s descendants (a pid reused later is not confused)."""
+    from autograder.sandbox import _process_tree
+
+    return {(pid, _start_time(pid)) for pid in _process_tree(root) if pid != root}
+
+
+def test_interrupting_check_in_a_class_is_safe(tmp_path, reference_copy):
+    """A class runs check one after another; one run is interrupted (Ctrl-C) while its
+    notebook is being graded: it stops at once with one line, leaves no process and no
+    temporary directory, and the next student's check gives the same report as before."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.autograder.conftest import ROOT as REPO
+
+    first = json.loads(run("check", reference_copy, "--json").stdout)
+    slow = tmp_path / "slow.ipynb"
+    nbformat.write(S.from_fixture(S.ADVERSARIAL / "a14-infinite-loops.ipynb"), str(slow))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "autograder", "check", str(slow)],
+        cwd=REPO,
+        env=dict(os.environ, TMPDIR=str(scratch)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    started = time.monotonic()
+    tree: set = set()
+    while time.monotonic() - started < 300 and len(tree) < 3:  # a sandbox is grading
+        time.sleep(0.5)
+        tree = _descendants(proc.pid)
+    assert proc.poll() is None and len(tree) >= 3, "the check never got to grading"
+    time.sleep(2)  # (inside a runaway test by now)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.strip() == "error: interrupted" and "Traceback" not in out + err
+    time.sleep(1)
+    still = [
+        (pid, _state(pid))
+        for pid, start in tree
+        if start is not None and _start_time(pid) == start and _state(pid)[0] != "Z"
+    ]
+    assert not still, f"processes of the interrupted check still run: {still}"
+    assert list(scratch.iterdir()) == []
+    again = json.loads(run("check", reference_copy, "--json").stdout)
+    assert again == first

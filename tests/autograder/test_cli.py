@@ -31,8 +31,8 @@ def test_no_command_and_unknown_command():
         (["export", "--course", "{tmp}"], "no gradebook"),
         (["collect-zip", EX1, "{tmp}/none.zip", "--course", "{tmp}"], "no such file"),
         (["collect-zip", EX1, "{tmp}/notzip.zip", "--course", "{tmp}"], "not a zip file"),
-        (["collect-zip", EX1, "{tmp}/empty.zip", "--course", "{tmp}"], "no notebooks"),
-        (["collect-zip", EX1, "{tmp}/strange.zip", "--course", "{tmp}"], "no file name matches"),
+        (["collect-zip", EX1, "{tmp}/empty.zip", "--course", "{tmp}"], "nothing to import"),
+        (["collect-zip", EX1, "{tmp}/strange.zip", "--course", "{tmp}"], "matches no LMS pattern"),
         (
             ["collect-zip", "exercise-99", "{tmp}/empty.zip", "--course", "{tmp}"],
             "unknown assignment",

@@ -69,3 +69,65 @@ def test_a_sandbox_that_cannot_start_means_not_graded_never_zero(tmp_path, monke
     assert results[0]["score"] is None  # nothing recorded in the gradebook
 
     assert main(["check", str(folder / f"{assignment}.ipynb"), "--json"]) == 1
+
+
+def _graded(cell, grade_id):
+    cell.metadata["nbgrader"] = {
+        "grade": True,
+        "solution": False,
+        "locked": True,
+        "grade_id": grade_id,
+        "points": 1,
+        "schema_version": 3,
+    }
+    return cell
+
+
+def test_a_test_too_costly_for_the_grader_fails_alone():
+    """Every test cell runs in a child process of the grader with a time and memory
+    budget: one that loops or eats memory there fails with a message, the others pass."""
+    from autograder.engine import Limits, NotebookRunner, get_sandbox
+
+    code = nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            code("def f(x):\n    return x + 1"),
+            _graded(code("assert f(1) == 2"), "before"),
+            _graded(code("assert f(1) == 2\nwhile True:\n    pass"), "grader_loops"),
+            _graded(code("assert f(1) == 2\nblob = bytearray(3 * 1024**3)"), "grader_memory"),
+            _graded(code("assert f(2) == 3"), "after"),
+        ]
+    )
+    limits = Limits(cell_seconds=3, notebook_seconds=60, grader_memory_mb=512)
+    NotebookRunner(get_sandbox(("numpy",), True), limits).run(nb)
+    outputs = {c.metadata["nbgrader"]["grade_id"]: c.outputs for c in nb.cells[1:]}
+    assert outputs["before"] == [] and outputs["after"] == []
+    (loops,) = outputs["grader_loops"]
+    assert loops.ename == "TimeoutError" and "in the grader" in loops.evalue
+    (memory,) = outputs["grader_memory"]
+    assert memory.ename == "GraderLimit" and "512 MB" in memory.evalue
+
+
+def test_a_hidden_test_shows_what_failed_but_not_what_the_student_s_code_said():
+    """In a hidden test the student's exception text (which could quote the test's
+    inputs) is not shown; in a visible test it is."""
+    from autograder.engine import Limits, NotebookRunner, get_sandbox
+
+    code = nbformat.v4.new_code_cell
+    test = "f(1)\n### BEGIN HIDDEN TESTS\nf(123456)\n### END HIDDEN TESTS"
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            code(
+                "def f(x):\n    if x > 100:\n        raise ValueError(f'secret {x}')\n    return x"
+            ),
+            _graded(code(test), "hidden"),
+            _graded(code("f(654321)"), "visible"),
+        ]
+    )
+    NotebookRunner(get_sandbox(("numpy",), True), Limits(10, 60)).run(nb)
+    (hidden,) = nb.cells[1].outputs
+    (visible,) = nb.cells[2].outputs
+    assert hidden.ename == visible.ename == "ValueError"
+    assert "123456" not in hidden.evalue and "not shown" in hidden.evalue
+    assert "raise ValueError" in hidden.evalue  # the student's own line
+    assert "secret 654321" in visible.evalue

@@ -1,4 +1,5 @@
-"""The sandbox: namespaces, limits, sessions, and the zygote's refusal to run unsandboxed."""
+"""The sandbox: namespaces, limits, a clean slate for every session, nothing outside a
+session within its reach, and the zygote's refusal to run unsandboxed."""
 
 from __future__ import annotations
 
@@ -72,21 +73,176 @@ print("gradebooks", (glob.glob({str(ROOT.parent)!r} + "/**/gradebook.db", recurs
     assert "gradebook visible False" in out and "gradebooks []" in out
 
 
-def test_sessions_do_not_share_files_or_processes(sandbox):
-    first = run_in(
-        sandbox,
-        "open('/tmp/left-behind', 'w').write('x')\n"
-        "import subprocess; subprocess.Popen(['sleep', '60'])\nprint('ok')",
-    )
-    assert "ok" in first["stdout"]
-    second = run_in(
-        sandbox,
-        "import os\nprint(os.path.exists('/tmp/left-behind'))\n"
-        "print(sorted(p for p in os.listdir('/proc') if p.isdigit()))",
-    )
-    assert "False" in second["stdout"]
-    pids = eval(second["stdout"].splitlines()[1])
-    assert len(pids) <= 3  # bwrap's init, the zygote, this session: no leftover sleep
+# What each session finds when it starts. The probe prints one JSON line: every file in
+# the places a session can write, the processes it can see (other than its own), what
+# is on sys.path, its working directory, and the IPC objects of its namespace.
+PROBE = r"""
+import json, os, sys
+mine = {os.getpid()}
+seen = {}
+places = {"tmp": "/tmp", "shm": "/dev/shm", "cwd": os.getcwd(), "home": os.environ["HOME"]}
+for label, place in places.items():
+    found = []
+    for root, dirs, files in os.walk(place):
+        found += [os.path.join(root, name) for name in files + dirs]
+    seen[label] = sorted(p for p in found if p != os.getcwd())
+procs = sorted(
+    open(f"/proc/{p}/cmdline", "rb").read().replace(b"\0", b" ").decode()[:60]
+    for p in os.listdir("/proc") if p.isdigit()
+)
+print(json.dumps({
+    "files": seen,
+    "processes": procs,
+    "cwd": os.getcwd(),
+    "path": sys.path,
+    "shm": open("/proc/sysvipc/shm").read().splitlines()[1:],
+    "msg": open("/proc/sysvipc/msg").read().splitlines()[1:],
+}))
+"""
+
+
+def probe(sandbox):
+    import json
+
+    reply = run_in(sandbox, PROBE)
+    assert reply["ok"], reply
+    return json.loads(reply["stdout"].strip().splitlines()[-1])
+
+
+# A session that leaves everything it can behind: files and directories in every place
+# it can write (read-only ones refused), a module named like numpy in its working
+# directory, processes that try to outlive it, SysV shared memory and a message queue.
+DIRTY = r"""
+import ctypes, os, subprocess, sys
+libc = ctypes.CDLL(None, use_errno=True)
+written, refused = [], []
+places = ["/tmp", "/dev/shm", os.getcwd(), os.environ.get("HOME", "/tmp"), "/", "/dev",
+          "/etc", sys.prefix, os.path.dirname(os.__file__)] + [p for p in sys.path if p]
+for place in places:
+    for name in ("planted.txt", "numpy.py", "statistics.py", "sitecustomize.py"):
+        path = os.path.abspath(os.path.join(place, name))  # (sys.path may hold relative names)
+        try:
+            with open(path, "w") as fh:
+                fh.write("raise SystemExit('planted module imported')\n")
+            os.chmod(path, 0)
+            written.append(path)
+        except OSError:
+            refused.append(path)
+    try:
+        os.makedirs(os.path.join(place, "planted-dir", "deeper"))
+        written.append(os.path.abspath(os.path.join(place, "planted-dir")))
+    except OSError:
+        pass
+subprocess.Popen(["sleep", "300"])
+subprocess.Popen(["sh", "-c", "sleep 300 &"], start_new_session=True)
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.execvp("sleep", ["sleep", "301"])
+    os._exit(0)
+print("shm", libc.shmget(0x4242, 4096, 0o1666), "msg", libc.msgget(0x4343, 0o1666))
+print("WRITTEN", sorted(written))
+print("REFUSED", sorted(refused))
+"""
+
+
+def test_nothing_a_session_leaves_reaches_the_next_one(sandbox):
+    before = probe(sandbox)
+    dirty = run_in(sandbox, DIRTY)
+    out = dirty["stdout"]
+    written = eval(out.split("WRITTEN ", 1)[1].splitlines()[0])
+    refused = eval(out.split("REFUSED ", 1)[1].splitlines()[0])
+    # it could write in its scratch space, and nowhere else
+    assert any(p.startswith("/tmp/") for p in written) and any("/dev/shm/" in p for p in written)
+    assert all(p.startswith(("/tmp/", "/dev/shm/")) for p in written), written
+    assert "/planted.txt" in refused and "/dev/planted.txt" in refused
+    assert "shm -1" not in out and "msg -1" not in out  # (it did create both)
+    after = probe(sandbox)
+    assert after["files"] == before["files"] == {p: [] for p in before["files"]}
+    assert after["processes"] == before["processes"]
+    assert after["shm"] == after["msg"] == []
+    # a fresh, random working directory that is not on sys.path
+    assert after["cwd"] != before["cwd"] and after["cwd"].startswith("/tmp/work-")
+    assert after["cwd"] not in after["path"] and "" not in after["path"]
+    ok = run_in(sandbox, "import statistics, numpy\nprint(statistics.mean([1, 3]), numpy.pi)")
+    assert ok["ok"] and ok["stdout"].startswith("2 3.14"), ok
+
+
+ESCAPE = r"""
+import ctypes, os, signal
+libc = ctypes.CDLL(None, use_errno=True)
+me = os.getpid()
+me_in_proc = int(os.readlink("/proc/self"))  # (/proc numbers processes as the zygote does)
+report = []
+# every process number it can see or guess: signals, pidfds from /proc, ptrace
+for pid in sorted({int(p) for p in os.listdir("/proc") if p.isdigit()} | set(range(1, 40))):
+    if pid in (me, me_in_proc):
+        continue
+    for sig in (signal.SIGSTOP, signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.kill(pid, sig)
+            report.append(f"signal {pid} {sig.name}")
+        except OSError:
+            pass
+    if libc.ptrace(16, pid, 0, 0) == 0:  # PTRACE_ATTACH
+        report.append(f"ptrace {pid}")
+    for path in (f"/proc/{pid}/mem", f"/proc/{pid}/root/tmp", f"/proc/{pid}/environ"):
+        try:
+            (os.listdir if path.endswith("tmp") else lambda p: open(p, "rb").read(1))(path)
+            report.append(f"open {path}")
+        except OSError:
+            pass
+    try:
+        fd = os.open(f"/proc/{pid}", os.O_RDONLY)
+        if libc.syscall(424, fd, 9, 0, 0) == 0:  # pidfd_send_signal(SIGKILL)
+            # which process is it in the session's own PID namespace ("outside" if none)?
+            status = open(f"/proc/{pid}/status").read().split("NSpid:")[1].split("\n")[0].split()
+            inner = status[-1] if len(status) > 1 else "outside"
+            report.append(f"pidfd {inner}")
+        os.close(fd)
+    except OSError:
+        pass
+print("user namespace", libc.unshare(0x10000000), "caps", open("/proc/self/status").read().split("CapEff:")[1].split()[0])
+print("REPORT", report)
+"""
+
+
+def test_a_session_cannot_reach_anything_that_outlives_it(sandbox):
+    """Everything it can signal or trace is its own (and dies with it): not the zygote,
+    not the session's init, not the grader."""
+    zygote = sandbox.proc.pid
+    reply = run_in(sandbox, ESCAPE)
+    out = reply["stdout"]
+    assert "user namespace -1" in out and "caps 0000000000000000" in out
+    reached = eval(out.split("REPORT ", 1)[1].splitlines()[0])
+    # the only process it can address is its own init (process 1 of its namespace),
+    # which ignores every signal from inside (it handles none) and dies with the session;
+    # the reply above came, so neither it nor the session was stopped
+    assert {item.split()[1] for item in reached} <= {"1"}, reached
+    assert not [item for item in reached if item.startswith(("ptrace", "open"))], reached
+    assert sandbox.proc is not None and sandbox.proc.pid == zygote and sandbox.proc.poll() is None
+    assert run_in(sandbox, "print(6 * 7)")["stdout"] == "42\n"
+
+
+def test_an_unclean_zygote_is_replaced():
+    """If the zygote cannot show a clean slate after a session, the sandbox is restarted."""
+    from autograder.sandbox import Sandbox, _process_tree
+
+    sb = Sandbox(preload=("numpy",), isolate=True)
+    sb.start()
+    try:
+        first = sb.proc.pid
+        session = sb.session({"memory_bytes": 256 * 1024**2, "cpu_seconds": 30})
+        # something the session could never do: change the zygote's own /tmp (from outside)
+        zygote = [p for p in _process_tree(first) if p != first][0]
+        with open(f"/proc/{zygote}/root/tmp/intruder", "w") as fh:
+            fh.write("x")
+        session.end()
+        assert sb.proc is None  # replaced: the next session gets a fresh sandbox
+        assert run_in(sb, "print('fresh')")["stdout"] == "fresh\n"
+        assert sb.proc.pid != first
+    finally:
+        sb.close()
 
 
 # ------------------------------------------------------------------ safety of the plain mode
@@ -181,10 +337,7 @@ def test_isolated_zygote_refuses_to_run_outside_a_namespace_of_its_own():
             "-c",
             f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
             "from autograder._child import zygote_main; zygote_main(sys.argv[1:])",
-            "0",
             str(ctrl_w),
-            "0",
-            "1",
             "numpy",
             "isolated",
             ns,
@@ -208,6 +361,7 @@ def test_memory_multiplied_by_forking_is_stopped_by_the_grader(sandbox):
     """Memory limits are per process: the grader watches the whole sandbox from outside."""
     from autograder.sandbox import SessionLost
 
+    idle = sandbox.usage()
     session = sandbox.session({"memory_bytes": 128 * 1024**2, "cpu_seconds": 60})
     try:
         with pytest.raises(SessionLost, match="memory"):
@@ -228,4 +382,6 @@ time.sleep(20)
             )
     finally:
         session.end()
-    assert sandbox.usage() == (0, 0)  # the sandbox was stopped as a whole
+    # the session and all its processes are gone; the zygote is back to idle
+    memory, tasks = sandbox.usage()
+    assert tasks == idle[1] and memory < idle[0] + 50 * 1024**2

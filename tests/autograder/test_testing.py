@@ -338,3 +338,70 @@ def test_names_used_sees_imports_inside_a_function():
     )
     exec(compile(source, "<names-used-test>", "exec"), namespace)
     assert {"torch", "optim", "SGD", "numpy", "linalg"} <= names_used(namespace["f"])
+
+
+def _notebook_functions(source: str) -> dict:
+    """Run ``source`` as a notebook cell would: its functions keep their source."""
+    import linecache
+
+    filename = f"<notebook-cell-{abs(hash(source))}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace = {"__name__": "__main__"}
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace
+
+
+def test_names_reached_and_modules_used_follow_the_notebook_s_own_functions():
+    """In the student's kernel a rule covers the function, the notebook's functions it
+    calls, and names imported under other names."""
+    from autograder.testing import modules_used, names_reached
+
+    namespace = _notebook_functions(
+        "import numpy as np\n"
+        "import torch as T\n"
+        "from torch.optim import SGD as Step\n"
+        "def sigma(z):\n    return T.sigmoid(z)\n"
+        "def neuron(x, w):\n    return sigma(np.dot(w, x))\n"
+        "def plain(x):\n    return np.tanh(x)\n"
+        "def fit(w):\n    return Step([w], lr=0.1)\n"
+    )
+    assert "torch" in modules_used(namespace["neuron"])  # through sigma, as T
+    assert "sigmoid" in names_reached(namespace["neuron"])
+    assert "torch" not in names_used(namespace["neuron"])  # (what names_used alone misses)
+    assert modules_used(namespace["plain"]) == {"numpy"}
+    assert "torch" in modules_used(namespace["fit"])  # an imported name: SGD as Step
+
+
+def test_names_reached_and_modules_used_ask_the_grader_s_proxy():
+    from autograder.testing import modules_used, names_reached
+
+    class Notebook:
+        def names_reached(self, source):
+            return {"reached", source}
+
+        def modules_reached(self, source):
+            return {"torch"}
+
+    class Proxy:
+        __name__ = "neuron"
+        source = "def neuron(x):\n    return x"
+        notebook = Notebook()
+
+    assert names_reached(Proxy()) == {"reached", Proxy.source}
+    assert modules_used(Proxy()) == {"torch"}
+
+    class Unread(Proxy):
+        source = ""  # the grader found no definition that ran
+
+    assert "could not read the source code of neuron" in failure(modules_used, Unread())
+
+
+def test_expect_equivalent_refuses_expressions_too_large_to_compare():
+    x = sp.Symbol("x")
+    huge = sp.Pow(sp.Add(x, 1, evaluate=False), 10**6, evaluate=False)
+    tower = sp.Pow(sp.Integer(10), sp.Integer(10) ** 300, evaluate=False)
+    long_sum = sp.Add(*[x**k for k in range(2500)])
+    for answer in (huge, tower, long_sum):
+        assert "too large to compare" in failure(expect_equivalent, [answer], [x], "g")
+    # a moderately large but honest answer is still compared
+    expect_equivalent([sp.expand((x + 1) ** 20)], [(x + 1) ** 20], "g")

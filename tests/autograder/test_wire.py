@@ -108,3 +108,42 @@ def test_framing_rejects_oversized_messages():
         wire.read_message(r, max_bytes=wire.MAX_MESSAGE_BYTES)
     os.close(r)
     os.close(w)
+
+
+def test_sympy_trees_are_rebuilt_without_evaluating_them():
+    """10**(10**4000) arrives as that power: evaluating it would never end."""
+    import time
+
+    tower = ["Pow", ["Integer", "10"], ["Pow", ["Integer", "10"], ["Integer", "4000"]]]
+    started = time.monotonic()
+    built = wire.tree_to_sympy(tower)
+    assert time.monotonic() - started < 5  # (a guard: it is instant; evaluating is not)
+    assert isinstance(built, sympy.Pow) and built.exp == sympy.Pow(10, 4000, evaluate=False)
+    x = sympy.Symbol("x")
+    unexpanded = wire.tree_to_sympy(["Add", ["Symbol", "x", {}], ["Symbol", "x", {}]])
+    assert unexpanded.args == (x, x)  # x + x, not 2*x: nothing was evaluated
+    for bad in (["Matrix", [[["Integer", "1"]], []]], ["Add", "not a tree"], ["sin"] * 3):
+        with pytest.raises(wire.WireError):
+            wire.tree_to_sympy(bad)
+
+
+def test_replies_are_checked_on_arrival():
+    names = wire.names_reply(
+        {
+            "ok": True,
+            "names": {
+                "f": {"kind": "function", "cell": 2, "line": 3, "code_name": "f"},
+                "g": {"kind": "function", "cell": "2", "line": 3, "code_name": "g"},
+                "h": {"kind": "function", "module": "helpers.gradcheck"},
+                "np": {"kind": "module", "module": "numpy"},
+                "bad": {"kind": "weird"},
+            },
+        }
+    )["names"]
+    assert names["f"] == {"kind": "function", "cell": 2, "line": 3, "code_name": "f"}
+    assert names["g"] == {"kind": "function"}  # a malformed origin is dropped
+    assert names["h"] == {"kind": "function", "module": "helpers.gradcheck"}
+    assert "bad" not in names
+    with pytest.raises(wire.WireError):
+        wire.call_reply({"ok": False, "raised_by_test": "yes"})
+    assert wire.call_reply({"ok": False, "raised_by_test": True})["raised_by_test"] is True

@@ -137,7 +137,7 @@ EX01 = [
             "grad_f": """
             def grad_f(w):
                 x, y = w[0], w[1]
-                return np.array([6.0 * x + 2.0 * y, 2.0 * x + 3.0 * y * y])
+                return np.array([6.0 * x * x - 3.0 * y**2, 5 - 6 * x * y])
         """
         },
     ),
@@ -334,15 +334,140 @@ EX01 = [
     ),
     ex01(
         "mistake-grad-f-partial-y",
-        "drops the 2x in df/dy",
+        "a sign slip in df/dy: +6xy (no message names it: the coordinate is)",
         {
             "grad_f": """
             def grad_f(w):
                 x, y = np.asarray(w, dtype=float)
-                return np.array([6 * x + 2 * y, 3 * y**2])
+                return np.array([6 * x**2 - 3 * y**2, 6 * x * y + 5])
         """
         },
         {"test_grad_f": ["gradient coordinate 1 (df/dy)"]},
+    ),
+    ex01(
+        "mistake-grad-f-lost-constant",
+        "drops the 5 of d(5y)/dy",
+        {
+            "grad_f": """
+            def grad_f(w):
+                x, y = np.asarray(w, dtype=float)
+                return np.array([6 * x**2 - 3 * y**2, -6 * x * y])
+        """
+        },
+        {"test_grad_f": ["df/dy has lost the 5"]},
+    ),
+    ex01(
+        "mistake-grad-f-power-rule",
+        "d(2x**3)/dx as 6x: right at x = 1, the first visible point",
+        {
+            "grad_f": """
+            def grad_f(w):
+                x, y = np.asarray(w, dtype=float)
+                return np.array([6 * x - 3 * y**2, -6 * x * y + 5])
+        """
+        },
+        {"test_grad_f": ["the derivative of 2x**3 is 6x**2"]},
+    ),
+    ex01(
+        "mistake-grad-f-copied-from-lesson",
+        "Lesson 4's worked example (a different function) copied",
+        {
+            "grad_f": """
+            def grad_f(w):
+                x, y = w
+                return np.array([6 * x + 2 * y, 2 * x + 3 * y**2])
+        """
+        },
+        {"test_grad_f": ["Lesson 4's example"]},
+    ),
+    ex01(
+        "mistake-grad-f-delegates-to-helpers",
+        "a numerical gradient from the course's helpers instead of the formula",
+        {
+            "grad_f": """
+            from helpers.gradcheck import numerical_gradient as estimate
+
+            def grad_f(w):
+                return estimate(lambda v: 2 * v[0] ** 3 - 3 * v[0] * v[1] ** 2 + 5 * v[1], w)
+        """
+        },
+        {"test_grad_f": ["grad_f calls the course's `helpers` package"]},
+    ),
+    ex01(
+        "mistake-activations-from-helpers",
+        "the three derivatives imported from the course's helpers",
+        {
+            "sigmoid_prime": "from helpers.activations import sigmoid_prime",
+            "tanh_prime": "from helpers.activations import tanh_prime",
+            "relu_prime": "from helpers.activations import relu_prime",
+        },
+        {
+            "test_sigmoid_prime": ["sigmoid_prime calls the course's `helpers`"],
+            "test_tanh_prime": ["tanh_prime calls the course's `helpers`"],
+            "test_relu_prime": ["relu_prime calls the course's `helpers`"],
+        },
+    ),
+    ex01(
+        "mistake-central-abs-h",
+        "divides by 2|h|: right for every positive h",
+        {
+            "central_difference": """
+            def central_difference(f, x, h=1e-5):
+                return (f(x + h) - f(x - h)) / (2 * abs(h))
+        """
+        },
+        {"test_central_difference": ["negative h"]},
+    ),
+    ex01(
+        "mistake-gradient-abs-h",
+        "numerical_gradient divides by 2|h|",
+        {
+            "numerical_gradient": """
+            def numerical_gradient(f, w, h=1e-5):
+                w = np.asarray(w, dtype=float)
+                grad = np.zeros_like(w)
+                for i in range(w.size):
+                    step = np.zeros_like(w)
+                    step[i] = h
+                    grad[i] = (f(w + step) - f(w - step)) / (2 * abs(h))
+                return grad
+        """
+        },
+        {"test_numerical_gradient": ["negative h"]},
+    ),
+    ex01(
+        "mistake-gradient-int-array",
+        "converts lists but copies an integer array as it is (w.copy() keeps its dtype)",
+        {
+            "numerical_gradient": """
+            def numerical_gradient(f, w, h=1e-5):
+                w = np.array(w, dtype=float) if isinstance(w, list) else w.copy()
+                grad = np.zeros(w.shape)
+                for i in range(w.size):
+                    w[i] += h
+                    f_plus = f(w)
+                    w[i] -= 2 * h
+                    f_minus = f(w)
+                    w[i] += h
+                    grad[i] = (f_plus - f_minus) / (2 * h)
+                return grad
+        """
+        },
+        {"test_numerical_gradient_inputs": ["integer array"]},
+    ),
+    ex01(
+        "mistake-relu-prime-in-place",
+        "overwrites the caller's float array (np.asarray makes no copy)",
+        {
+            "relu_prime": """
+            def relu_prime(z):
+                z = np.asarray(z, dtype=float)
+                z[z > 0] = 1.0
+                z[z <= 0] = 0.0
+                return z
+        """
+        },
+        {"test_relu_prime": ["changed its input z"]},
     ),
     ex01(
         "mistake-grad-f-table",
@@ -350,7 +475,7 @@ EX01 = [
         {
             "grad_f": """
             def grad_f(w):
-                answers = {(1.0, 2.0): [10.0, 14.0], (-1.0, 3.0): [0.0, 25.0]}
+                answers = {(1.0, 2.0): [-6.0, -7.0], (-1.0, 3.0): [-21.0, 23.0]}
                 return np.array(answers.get(tuple(float(v) for v in w), [0.0, 0.0]))
         """
         },
@@ -552,18 +677,6 @@ EX02 = [
         },
     ),
     ex02(
-        "mistake-gd-delegates-to-lessons",
-        "calls the lessons' helpers.descent instead of writing the loop",
-        {
-            "gradient_descent": """
-            def gradient_descent(grad, w0, learning_rate, num_steps, tol=0.0):
-                from helpers.descent import run_gradient_descent
-                return run_gradient_descent(grad, w0, learning_rate, num_steps, grad_tol=tol).path
-        """
-        },
-        {"test_gradient_descent_path": ["your own loop"], "test_gradient_descent_stopping": []},
-    ),
-    ex02(
         "mistake-gd-same-array",
         "the same array object in every row of the path",
         {
@@ -724,6 +837,79 @@ EX02 = [
         """
         },
         {"test_mse_loss": ["sum of the squared residuals"]},
+    ),
+    # (graded differently from stock nbgrader on purpose: every test of a function that
+    # delegates to helpers fails; benchmarks/grading_throughput.py compares scores with stock
+    # on the first two mistakes of each assignment)
+    ex02(
+        "mistake-gd-delegates-to-lessons",
+        "calls the lessons' helpers.descent instead of writing the loop",
+        {
+            "gradient_descent": """
+            def gradient_descent(grad, w0, learning_rate, num_steps, tol=0.0):
+                from helpers.descent import run_gradient_descent
+                return run_gradient_descent(grad, w0, learning_rate, num_steps, grad_tol=tol).path
+        """
+        },
+        {
+            "test_gradient_descent_path": ["gradient_descent calls the course's `helpers`"],
+            "test_gradient_descent_copies": ["`helpers`"],
+            "test_gradient_descent_stopping": ["`helpers`"],
+            "test_fit_linear_regression": ["fit_linear_regression calls the course's `helpers`"],
+        },
+    ),
+    ex02(
+        "mistake-gd-int-array-in-place",
+        "converts lists, but updates an integer array w0's copy in place",
+        {
+            "gradient_descent": """
+            def gradient_descent(grad, w0, learning_rate, num_steps, tol=0.0):
+                if isinstance(w0, np.ndarray):
+                    w = w0.copy().reshape(-1)
+                else:
+                    w = np.array(w0, dtype=float).reshape(-1)
+                path = [w.copy()]
+                for _ in range(num_steps):
+                    g = grad(w)
+                    if np.linalg.norm(g) <= tol:
+                        break
+                    w -= learning_rate * g
+                    path.append(w.copy())
+                    if not np.all(np.isfinite(w)):
+                        break
+                return np.array(path)
+        """
+        },
+        {
+            "test_gradient_descent_path": ["UFuncTypeError"],
+            "test_gradient_descent_copies": ["UFuncTypeError"],
+        },
+    ),
+    ex02(
+        "mistake-mse-gradient-squeeze-one-sample",
+        "np.squeeze(y) and len(y): a single sample squeezes to a number",
+        {
+            "mse_gradient": """
+            def mse_gradient(X, y, w):
+                X = np.asarray(X, dtype=float)
+                y = np.squeeze(np.asarray(y, dtype=float))
+                return 2 / len(y) * X.T @ (X @ np.asarray(w, dtype=float) - y)
+        """
+        },
+        {"test_mse_gradient": ["TypeError"], "test_mse_gradient_column_y": ["TypeError"]},
+    ),
+    ex02(
+        "mistake-mse-gradient-squeezed-result",
+        "squeezes the gradient: a number when there is one feature",
+        {
+            "mse_gradient": """
+            def mse_gradient(X, y, w):
+                X = np.asarray(X, dtype=float)
+                r = X @ np.asarray(w, dtype=float) - np.asarray(y, dtype=float).reshape(-1)
+                return np.squeeze(2 / len(r) * X.T @ r)
+        """
+        },
+        {"test_mse_gradient": ["do not squeeze"]},
     ),
     ex02(
         "mistake-mse-gradient-one-over-n",
@@ -1025,6 +1211,112 @@ EX03 = [
         """
         },
         {"test_neuron_gradients": ["uses torch"]},
+    ),
+    ex03(
+        "mistake-neuron-torch-alias",
+        "autograd under another name (import torch as T)",
+        {
+            "neuron_gradients": """
+            import torch as T
+
+            def neuron_gradients(x, w, b, y):
+                x = T.as_tensor(np.asarray(x, dtype=float))
+                w = T.tensor(np.asarray(w, dtype=float), requires_grad=True)
+                b = T.tensor(float(b), requires_grad=True)
+                ((T.sigmoid(w @ x + b) - y) ** 2).backward()
+                return w.grad.numpy(), b.grad.item()
+        """
+        },
+        {"test_neuron_gradients": ["uses torch"]},
+    ),
+    ex03(
+        "mistake-neuron-through-own-helper",
+        "calls the student's own autograd_gradient",
+        {
+            "neuron_gradients": """
+            def neuron_gradients(x, w, b, y):
+                x = np.asarray(x, dtype=float)
+                loss = lambda p: (torch.sigmoid(p[:-1] @ torch.as_tensor(x) + p[-1]) - y) ** 2
+                g = autograd_gradient(loss, np.append(np.asarray(w, dtype=float), b))
+                return g[:-1], float(g[-1])
+        """
+        },
+        {"test_neuron_gradients": ["uses torch"]},
+    ),
+    ex03(
+        "mistake-neuron-decoy-definition",
+        "autograd defined first; a NumPy decoy after a line that stops the cell never runs",
+        {
+            "neuron_gradients": """
+            def neuron_gradients(x, w, b, y):
+                x = torch.tensor(np.asarray(x, dtype=float))
+                w = torch.tensor(np.asarray(w, dtype=float), requires_grad=True)
+                b = torch.tensor(float(b), requires_grad=True)
+                ((torch.sigmoid(w @ x + b) - y) ** 2).backward()
+                return w.grad.numpy(), b.grad.item()
+
+            raise RuntimeError("the rest of this cell never runs")
+
+            def neuron_gradients(x, w, b, y):
+                x = np.asarray(x, dtype=float)
+                s = 1 / (1 + np.exp(-(np.asarray(w, dtype=float) @ x + b)))
+                delta = 2 * (s - y) * s * (1 - s)
+                return delta * x, delta
+        """
+        },
+        {"test_neuron_gradients": ["uses torch"]},
+    ),
+    ex03(
+        "mistake-neuron-squeezed",
+        "squeezes dL_dw: a number when there is one input",
+        {
+            "neuron_gradients": """
+            def neuron_gradients(x, w, b, y):
+                x = np.asarray(x, dtype=float)
+                s = 1 / (1 + np.exp(-(np.asarray(w, dtype=float) @ x + b)))
+                delta = 2 * (s - y) * s * (1 - s)
+                return np.squeeze(delta * x), float(delta)
+        """
+        },
+        {"test_neuron_gradients": ["not a number"]},
+    ),
+    ex03(
+        "mistake-autograd-flattened",
+        "returns the gradient flattened: right for vectors only",
+        {
+            "autograd_gradient": """
+            def autograd_gradient(f, w):
+                shape = np.shape(w)
+                w = torch.tensor(np.ravel(np.asarray(w, dtype=float)), requires_grad=True)
+                f(w.reshape(shape)).backward()
+                return w.grad.numpy()
+        """
+        },
+        {"test_autograd_gradient": ["the shape of w"]},
+    ),
+    ex03(
+        "mistake-sgd-integer-data",
+        "torch.tensor(X) of integer data is an integer tensor",
+        {
+            "train_with_sgd": _SGD_LOOP.replace("np.asarray(X, dtype=float)", "X")
+            .replace("np.asarray(y, dtype=float)", "y")
+            .format(
+                zero_grad="optimizer.zero_grad()",
+                record_before="losses.append(loss.item())",
+                record_after="pass",
+            )
+        },
+        {"test_train_with_sgd_weights": ["RuntimeError"]},
+    ),
+    ex03(
+        "mistake-sgd-squeezed-weights",
+        "squeezes w: a number when there is one feature",
+        {
+            "train_with_sgd": _sgd().replace(
+                "return w.detach().numpy(), losses", "return w.detach().numpy().squeeze(), losses"
+            )
+        },
+        {"test_train_with_sgd_weights": ["shape (d,)"]},
     ),
     ex03(
         "mistake-neuron-table",

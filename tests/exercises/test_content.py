@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
+import inspect
 import io
 import linecache
 import re
@@ -31,6 +32,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.sources import not_own_code
+from autograder.testing import modules_used
 from tests.exercises.cases import ASSIGNMENTS, CASES, SPEC_ALTERNATIVES, SPEC_MISTAKES, Case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,12 +99,30 @@ def unanswered(nb):
     return nb
 
 
+def own_code_failure(source: str, namespace: dict) -> str | None:
+    """The trusted grader's rule, checked before a test cell runs: every function of the
+    notebook the test uses is the student's own code, not a call into the course's
+    ``helpers`` (directly, under another name, or through the notebook's functions)."""
+    for name in sorted(free_names(source)):
+        value = namespace.get(name)
+        if not callable(value):
+            continue
+        if inspect.isfunction(value) and value.__module__ == namespace["__name__"]:
+            used = modules_used(value)
+        else:
+            used = {str(getattr(value, "__module__", "")).split(".")[0]}
+        if "helpers" in used:
+            return f"TestFailure: {not_own_code(name, 'helpers')}"
+    return None
+
+
 def run_cells(nb, replace: dict | None = None) -> dict:
     """Run the code cells in one namespace; return {test grade_id: None or message}.
 
     ``replace`` maps a solution cell's grade_id to the code that stands in it. Errors in
     non-test cells are kept going past, like nbgrader's autograding does. Each cell's
     source goes into ``linecache`` so that ``inspect.getsource`` works as in IPython.
+    Before a test cell runs, :func:`own_code_failure` applies the grader's own-code rule.
     """
     replace = dict(replace or {})
     namespace = {"__name__": "__exercise__"}
@@ -114,6 +135,9 @@ def run_cells(nb, replace: dict | None = None) -> dict:
         source = replace.pop(grade_id, cell.source)
         filename = f"<exercise-cell-{index}-{grade_id}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        if meta.get("grade") and (failure := own_code_failure(source, namespace)):
+            results[grade_id] = failure
+            continue
         try:
             with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
                 exec(compile(source, filename, "exec"), namespace)
@@ -328,3 +352,71 @@ def test_source_notebook_passes_silently(assignment, hidden):
     for cell in graded_cells(nb):
         kinds = [(o.output_type, o.get("name")) for o in cell.outputs]
         assert kinds == [], f"{nbgrader(cell)['grade_id']} printed {kinds}"
+
+
+# --------------------------------------------------------------------------- not copyable
+
+
+def lesson_definitions() -> list[tuple[str, str, str]]:
+    """(lesson, function name, source) of every lesson cell's ``def`` of a contract name."""
+    names = {name for contract in CONTRACTS.values() for name in contract}
+    found = []
+    for lesson in LESSONS:
+        nb = nbformat.read(str(ROOT / "lessons" / f"{lesson}.ipynb"), as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:  # (IPython magics)
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.FunctionDef) and node.name in names:
+                    found.append((lesson, node.name, ast.get_source_segment(cell.source, node)))
+    return found
+
+
+def test_no_lesson_cell_answers_an_exercise():
+    """A lesson's worked example with an exercise function's name, pasted as the answer,
+    fails that function's tests (lesson 4 works out grad_f for another function)."""
+    found = lesson_definitions()
+    assert {name for _, name, _ in found} >= {"grad_f"}  # (the check sees the lessons)
+    for lesson, name, source in found:
+        assignment = next(a for a, contract in CONTRACTS.items() if name in contract)
+        nb = nbformat.read(source_path(assignment), as_version=4)
+        results = run_cells(nb, {name: source})
+        failed = [t for t, message in results.items() if message and name in t]
+        assert failed, f"{lesson}'s {name}, pasted as the answer, passes its tests"
+
+
+def helpers_implementations() -> list[tuple[str, str]]:
+    """(module, name) of every function of the course's helpers with a contract name."""
+    import importlib
+    import pkgutil
+
+    import helpers
+
+    names = {name for contract in CONTRACTS.values() for name in contract}
+    found = []
+    for info in pkgutil.walk_packages(helpers.__path__, "helpers."):
+        module = importlib.import_module(info.name)
+        found += [
+            (info.name, name)
+            for name in names
+            if inspect.isfunction(getattr(module, name, None))
+            and getattr(module, name).__module__ == info.name
+        ]
+    return found
+
+
+def test_no_graded_function_can_be_answered_by_the_courses_helpers():
+    """Every exercise function the helpers package implements, imported as the answer,
+    fails its tests with the own-code message (the helpers are the lessons' tools)."""
+    found = helpers_implementations()
+    assert {name for _, name in found} >= {"central_difference", "numerical_gradient"}
+    for module, name in found:
+        assignment = next(a for a, contract in CONTRACTS.items() if name in contract)
+        nb = nbformat.read(source_path(assignment), as_version=4)
+        results = run_cells(nb, {name: f"from {module} import {name}"})
+        failed = {t: m for t, m in results.items() if m and name in t}
+        assert failed and all("`helpers` package" in m for m in failed.values()), (name, failed)
