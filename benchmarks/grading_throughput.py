@@ -51,7 +51,9 @@ def runaway(assignment: str):
 
 
 def class_of(assignment: str, students: int) -> dict:
-    mistakes = [c for c in CASES if c.assignment == assignment and not c.correct][:2]
+    mistakes = [c for c in CASES if c.assignment == assignment and not c.correct and c.stock_alike][
+        :2
+    ]
     kinds = [("reference", S.build(assignment, "solution")), ("unanswered", S.released(assignment))]
     kinds += [(c.name, S.build(assignment, "solution", c.replace)) for c in mistakes]
     klass = {

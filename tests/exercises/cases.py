@@ -30,28 +30,32 @@ class Case:
     about: str
     replace: dict  # solution grade_id -> the student's cell
     fails: dict = field(default_factory=dict)  # test grade_id -> words its feedback contains
+    # False where the course's grader judges on purpose what stock nbgrader cannot (a
+    # function that delegates to the course's helpers): the throughput benchmark, which
+    # checks that both give the same scores, leaves these out of its class
+    stock_alike: bool = True
 
     @property
     def correct(self) -> bool:
         return not self.fails
 
 
-def _case(assignment, name, about, replace, fails=None):
+def _case(assignment, name, about, replace, fails=None, stock_alike=True):
     replace = {key: textwrap.dedent(code).strip("\n") for key, code in replace.items()}
     fails = {key: tuple(words) for key, words in (fails or {}).items()}
-    return Case(assignment, name, about, replace, fails)
+    return Case(assignment, name, about, replace, fails, stock_alike)
 
 
-def ex01(name, about, replace, fails=None):
-    return _case("exercise-01-derivatives", name, about, replace, fails)
+def ex01(name, about, replace, fails=None, stock_alike=True):
+    return _case("exercise-01-derivatives", name, about, replace, fails, stock_alike)
 
 
-def ex02(name, about, replace, fails=None):
-    return _case("exercise-02-gradient-descent", name, about, replace, fails)
+def ex02(name, about, replace, fails=None, stock_alike=True):
+    return _case("exercise-02-gradient-descent", name, about, replace, fails, stock_alike)
 
 
-def ex03(name, about, replace, fails=None):
-    return _case("exercise-03-autograd", name, about, replace, fails)
+def ex03(name, about, replace, fails=None, stock_alike=True):
+    return _case("exercise-03-autograd", name, about, replace, fails, stock_alike)
 
 
 # =========================================================================== exercise 01
@@ -392,6 +396,7 @@ EX01 = [
         """
         },
         {"test_grad_f": ["grad_f calls the course's `helpers` package"]},
+        stock_alike=False,
     ),
     ex01(
         "mistake-activations-from-helpers",
@@ -406,6 +411,7 @@ EX01 = [
             "test_tanh_prime": ["tanh_prime calls the course's `helpers`"],
             "test_relu_prime": ["relu_prime calls the course's `helpers`"],
         },
+        stock_alike=False,
     ),
     ex01(
         "mistake-central-abs-h",
@@ -839,8 +845,7 @@ EX02 = [
         {"test_mse_loss": ["sum of the squared residuals"]},
     ),
     # (graded differently from stock nbgrader on purpose: every test of a function that
-    # delegates to helpers fails; benchmarks/grading_throughput.py compares scores with stock
-    # on the first two mistakes of each assignment)
+    # delegates to helpers fails)
     ex02(
         "mistake-gd-delegates-to-lessons",
         "calls the lessons' helpers.descent instead of writing the loop",
@@ -857,6 +862,7 @@ EX02 = [
             "test_gradient_descent_stopping": ["`helpers`"],
             "test_fit_linear_regression": ["fit_linear_regression calls the course's `helpers`"],
         },
+        stock_alike=False,
     ),
     ex02(
         "mistake-gd-int-array-in-place",
