@@ -6,7 +6,8 @@ or import its LMS zips.
 
 A notebook fixture (``metadata.adversarial`` as in ../adversarial/) is graded with
 ``python -m autograder grade`` (two workers) together with two reference solutions,
-then ``feedback`` is written; the scores, the failed tests' messages and the course
+then ``feedback`` is written (``extra_files``: files the attacker submits next to the notebook, names
+given in hex); the scores, the failed tests' messages and the course
 directory are printed. A zip fixture (``metadata.adversarial.lms_zips``) is imported
 zip by zip with ``collect-zip``; whose work each ``submitted/<id>/`` holds, lms_ids.csv
 and the gradebook's LMS ids are printed.
@@ -74,7 +75,18 @@ def grade_batch(path: Path, meta: dict, course: Path) -> None:
     assignment = meta["assignment"]
     batch = {"attack": S.from_fixture(path)}
     batch |= {f"honest{i}": S.build(assignment, "solution") for i in (1, 2)}
-    results = S.grade_many(assignment, batch, course=course)
+    if "extra_files" in meta:  # files a student submits next to the notebook
+        folder = bytes(course / "submitted" / "attack" / assignment)
+        Path(folder.decode()).mkdir(parents=True)
+        for extra in meta["extra_files"]:
+            with open(folder + b"/" + bytes.fromhex(extra["name_hex"]), "w") as fh:
+                fh.write(extra["text"])
+    try:
+        results = S.grade_many(assignment, batch, course=course)
+    except Exception as exc:  # the batch stopped: show what the instructor sees
+        print(f"the batch stopped: {type(exc).__name__}: {exc}")
+        command("grade", assignment, "--course", course)
+        return
     for student, result in results.items():
         print(f"{student}: {result['score']:g} / {result['max_score']:g}")
         for test, message in result["feedback"].items():
