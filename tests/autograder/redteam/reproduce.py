@@ -79,7 +79,13 @@ def grade_batch(path: Path, meta: dict, course: Path) -> None:
         folder = bytes(course / "submitted" / "attack" / assignment)
         Path(folder.decode()).mkdir(parents=True)
         for extra in meta["extra_files"]:
-            with open(folder + b"/" + bytes.fromhex(extra["name_hex"]), "w") as fh:
+            name = bytes.fromhex(extra["name_hex"])
+            if "count" in extra:  # that many empty files in a folder of that name
+                Path((folder + b"/" + name).decode()).mkdir()
+                for number in range(extra["count"]):
+                    Path((folder + b"/" + name).decode(), f"f{number:07d}").touch()
+                continue
+            with open(folder + b"/" + name, "w") as fh:
                 fh.write(extra["text"])
     try:
         results = S.grade_many(assignment, batch, course=course)
