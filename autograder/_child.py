@@ -287,6 +287,19 @@ class Session:
             and not (k.startswith("_") and k[1:].isdigit())
         }
 
+    def _raised_at(self, exc: BaseException) -> list[int]:
+        """The grader's cell and line of the innermost frame in the submission's cells
+        (numbers only: the grader shows that line from its own copy of the cell)."""
+        try:
+            for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+                match = CELL_FILE.match(frame.filename)
+                cell = self.cell_of_count.get(int(match.group(1))) if match else None
+                if cell is not None and frame.lineno:
+                    return [int(cell), int(frame.lineno)]
+        except BaseException:
+            pass
+        return []
+
     def _origin(self, value: Any) -> dict[str, Any]:
         """Where a function's code came from: the grader's cell and line, or a module."""
         target = getattr(value, "func", value)  # (functools.partial)
@@ -344,6 +357,7 @@ class Session:
                 "error": _one_line(exc),
                 "raised": type(exc).__name__[:100],
                 "trace": _student_trace(exc),
+                "at": self._raised_at(exc),
                 "raised_by_test": _raised_by_test(exc),
             }
         # what the function printed while a test called it stays here: it may show the

@@ -52,6 +52,9 @@ from autograder.errors import NotCompleted
 from autograder.preprocessors.trusted_execute import engine_seconds
 
 MAX_SUBMISSION_BYTES = 100 * 1024 * 1024  # a submission folder larger than this is refused
+# a notebook and a few files of its own: thousands of files would hold a worker (nbgrader
+# copies every one) outside every time limit, so such a folder is refused as well
+MAX_SUBMISSION_FILES = 100
 
 
 class AssignmentPackage(TypedDict):
@@ -85,7 +88,11 @@ class SubmissionResult(TypedDict):
 
 
 def read_folder(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` by relative path (checkpoints and caches left out)."""
+    """Every file under ``folder`` by relative path (checkpoints and caches left out).
+
+    Raises ValueError (the caller reports that submission and goes on) for a folder of
+    more than ``MAX_SUBMISSION_BYTES`` or ``MAX_SUBMISSION_FILES``, or holding a file
+    whose name is not UTF-8 text (it could not be sent to a worker or written back)."""
     files: dict[str, bytes] = {}
     total = 0
     for path in sorted(folder.rglob("*")):
@@ -94,12 +101,22 @@ def read_folder(folder: Path) -> dict[str, bytes]:
             continue
         if {".ipynb_checkpoints", "__pycache__"} & set(relative.parts):
             continue
+        name = relative.as_posix()
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(
+                f"it holds a file whose name is not UTF-8 text: {ascii(name)}; rename or remove it"
+            ) from None
         total += path.stat().st_size
         if total > MAX_SUBMISSION_BYTES:
+            raise ValueError(f"it holds more than {MAX_SUBMISSION_BYTES // 2**20} MB")
+        if len(files) == MAX_SUBMISSION_FILES:
             raise ValueError(
-                f"{folder} holds more than {MAX_SUBMISSION_BYTES // 2**20} MB: not shipped"
+                f"it holds more than {MAX_SUBMISSION_FILES} files (a notebook and a few "
+                "files of its own are expected)"
             )
-        files[relative.as_posix()] = path.read_bytes()
+        files[name] = path.read_bytes()
     return files
 
 

@@ -37,6 +37,7 @@ import ast
 import atexit
 import builtins
 import contextlib
+import functools
 import importlib
 import io
 import json
@@ -302,6 +303,10 @@ class Submission:
         self.broken: str | None = None  # set when the grading protocol itself fails
         self.may_restart = True
         self.calls: list[tuple[str, str, float]] = []  # (test id, function, seconds) that returned
+        # set after a test with hidden parts: the next cell gets a fresh process (the
+        # student's cells replayed), so nothing the code kept of the hidden tests' inputs
+        # can come back in a later test's messages or values
+        self.renewing = False
 
     # ---- time
     def remaining(self) -> float:
@@ -319,7 +324,8 @@ class Submission:
             raise StudentError("the process running your code was restarted too many times")
         if self.remaining() <= 0:
             raise OutOfTime()
-        self.restarts += 1 if self.session is not None else 0
+        renewal, self.renewing = self.renewing, False
+        self.restarts += 1 if self.session is not None and not renewal else 0
         self.generation += 1
         self._names = None
         self._sources = None
@@ -345,8 +351,17 @@ class Submission:
                 self.session = self.sandbox.session(self.limits.session_limits())
             except SandboxError as exc:
                 raise SandboxUnavailable(str(exc)) from None
+        started = time.monotonic()
         for index, source in enumerate(self.completed):
             self._request(self._exec_message(index, source), self.limits.cell_seconds)
+        if renewal:  # the grader's choice, not the submission's: not on its time budget
+            self.deadline += time.monotonic() - started
+
+    def renew_session(self) -> None:
+        """End the process after a test with hidden parts; the next cell starts afresh."""
+        if self.session is not None and self.session.alive:
+            self.kill_session()
+            self.renewing = True
 
     def _exec_message(self, index: int, source: str) -> dict[str, Any]:
         return {"op": "exec", "source": source, "cell": index}
@@ -440,6 +455,15 @@ class Submission:
         fn._handle, fn._generation = fresh._handle, fresh._generation
         return fn._handle
 
+    def _line_of_own_copy(self, at: list[int]) -> str:
+        """``"\n  line N: <code>"`` read from the grader's copy of the cell, or ``""``."""
+        if len(at) != 2 or not 0 <= at[0] < len(self.completed):
+            return ""
+        lines = self.completed[at[0]].splitlines()
+        if not 1 <= at[1] <= len(lines):
+            return ""
+        return f"\n  line {at[1]}: {lines[at[1] - 1].strip()[:200]}"
+
     # ---- calls
     def call(
         self,
@@ -507,15 +531,17 @@ class Submission:
             trace = reply.get("trace", "")[:2000]
             raised = reply.get("raised", "")[:100]
             text = f"{label} raised {reply.get('error', '')[:1000]}"
-            hidden = (
-                f"{label} raised {raised or 'an exception'} (its message is not shown: in a "
-                "hidden test it could reveal the test's inputs)"
-            )
             if trace:
                 text += "\n" + trace
-                hidden += "\n" + trace
-            # (a function the test itself passed in raised: its message is the test's own)
-            raise StudentError(text, raised, text if reply.get("raised_by_test") else hidden)
+            # In a hidden test nothing the submission's process wrote is shown: not the
+            # message (even of a function the test passed in: the student chose what it
+            # was called with), not the trace, not an exception name of its own making.
+            kind = raised if known_exception_name(raised) else "an exception"
+            hidden = (
+                f"{label} raised {kind} (its message is not shown: in a hidden test it could "
+                "reveal the test's inputs)"
+            ) + self._line_of_own_copy(reply.get("at", []))
+            raise StudentError(text, raised, hidden)
         try:
             result = scope.decode(reply.get("result"), origin=label)
             if report_inputs:
@@ -533,6 +559,24 @@ class Submission:
                 f"{label} returned something the grader cannot read ({exc})"
             ) from None
         return result, None
+
+
+@functools.cache
+def _exception_names() -> frozenset[str]:
+    found: set[str] = set()
+    todo: list[type] = [BaseException]
+    while todo:
+        cls = todo.pop()
+        found.add(cls.__name__)
+        todo += type.__subclasses__(cls)
+    return frozenset(found)
+
+
+def known_exception_name(name: str) -> bool:
+    """Whether ``name`` is the name of an exception class of Python or of the grader's own
+    libraries (NumPy's ``UFuncTypeError``, ``LinAlgError``, ...): a vocabulary fixed on
+    the grader's side, so naming it cannot carry what a hidden test's inputs were."""
+    return name in _exception_names()
 
 
 def _without_status(reason: str) -> str:
@@ -732,8 +776,8 @@ class NotebookRunner:
             ]
         deadline = time.monotonic() + budget
         test_id = str(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", ""))
+        hidden = hidden_lines(cell.source)
         try:
-            hidden = hidden_lines(cell.source)
             answer = run_bounded(
                 lambda: self._test_in_child(sub, tree, deadline, hidden, test_id),
                 budget + GRACE_SECONDS,
@@ -763,6 +807,8 @@ class NotebookRunner:
             sub.broken = str(answer["broken"])
         if answer.get("session_lost"):
             sub.kill_session()
+        elif hidden:
+            sub.renew_session()
         return [NotebookNode(output) for output in answer.get("outputs", [])]
 
     def _test_in_child(
@@ -804,9 +850,11 @@ class NotebookRunner:
             failure.ename = exc.ename  # "TestFailure[<mistake id>]": read by the class report
             return self._out(captured, failure)
         except StudentError as exc:
-            in_hidden = _test_cell_line(exc.__traceback__) in hidden
-            message = exc.in_hidden_test if in_hidden else str(exc)
-            return self._out(captured, _error(exc.raised or "Error", message))
+            if _test_cell_line(exc.__traceback__) in hidden:
+                raised = exc.raised or "Error"
+                ename = raised if known_exception_name(raised) else "Error"
+                return self._out(captured, _error(ename, exc.in_hidden_test))
+            return self._out(captured, _error(exc.raised or "Error", str(exc)))
         except AssertionError as exc:
             return self._out(
                 captured, _error("AssertionError", str(exc) or "a check in this test failed")

@@ -43,9 +43,12 @@ IMAGE_DATA = ("data:image/png;", "data:image/jpeg;", "data:image/gif;", "data:im
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    if value.strip().lower().startswith("data:"):
-        if tag == "img" and attribute == "src" and value.strip().lower().startswith(IMAGE_DATA):
-            return value
+    url = value.strip().lower()
+    if tag == "img" and attribute == "src":
+        # an image is the cell's own (an attachment, embedded as data:) or nothing: a
+        # remote one would tell its server who opened the page, and when (a tracking pixel)
+        return value if url.startswith(IMAGE_DATA) else None
+    if url.startswith("data:"):
         return None
     return value
 

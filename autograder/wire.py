@@ -151,6 +151,7 @@ class CallReply(TypedDict):
     error: NotRequired[str]
     raised: NotRequired[str]
     trace: NotRequired[str]
+    at: NotRequired[list[int]]  # [cell, line] where it was raised in the submission's cells
     internal: NotRequired[bool]
     raised_by_test: NotRequired[bool]  # by a function the test passed in (its message)
 
@@ -210,8 +211,12 @@ def call_reply(raw: Any) -> CallReply:
     for flag in ("internal", "raised_by_test"):
         if flag in reply and type(reply[flag]) is not bool:
             raise WireError(f"'{flag}' of a reply must be a boolean")
+    at = reply.get("at", [])
+    if type(at) is not list or len(at) not in (0, 2) or any(type(n) is not int for n in at):
+        raise WireError("'at' of a reply must be [cell, line]")
     checked: CallReply = {"ok": reply["ok"]}
     for key in (
+        "at",
         "result",
         "args_after",
         "kwargs_after",

@@ -131,3 +131,47 @@ def test_a_hidden_test_shows_what_failed_but_not_what_the_student_s_code_said():
     assert "123456" not in hidden.evalue and "not shown" in hidden.evalue
     assert "raise ValueError" in hidden.evalue  # the student's own line
     assert "secret 654321" in visible.evalue
+
+
+def test_what_code_kept_from_a_hidden_test_never_comes_back_later():
+    """A function that remembers its inputs (in memory or in files) cannot show them in a
+    later visible test (the process is renewed after every test with hidden parts, the
+    student's cells replayed), nor through an exception named after them in the hidden
+    test itself."""
+    from autograder.engine import Limits, NotebookRunner, get_sandbox
+
+    code = nbformat.v4.new_code_cell
+    student = (
+        "import os\n"
+        "seen = []\n"
+        "def f(x):\n"
+        "    seen.append(x)\n"
+        "    for folder in ('/tmp', '/dev/shm', os.path.expanduser('~'), '.'):\n"
+        "        with open(os.path.join(folder, 'seen.txt'), 'a') as kept:\n"
+        "            kept.write(f'{x} ')\n"
+        "    if x > 100:\n"
+        "        raise type(f'Leak{x}', (Exception,), {})('see my name')\n"
+        "    return x\n"
+        "def g():\n"
+        "    for folder in ('/tmp', '/dev/shm', os.path.expanduser('~'), '.'):\n"
+        "        with open(os.path.join(folder, 'seen.txt')) as kept:\n"
+        "            seen.append(kept.read())\n"
+        "    raise ValueError(f'seen {seen}')"
+    )
+    first = "f(1)\n### BEGIN HIDDEN TESTS\nf(123456)\n### END HIDDEN TESTS"
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            code(student),
+            _graded(code(first), "hidden"),
+            _graded(code("assert f(2) == 2\ng()"), "later"),
+        ]
+    )
+    NotebookRunner(get_sandbox(("numpy",), True), Limits(10, 60)).run(nb)
+    (hidden,) = nb.cells[1].outputs
+    (later,) = nb.cells[2].outputs
+    assert "123456" not in hidden.ename + hidden.evalue and hidden.ename == "Error"
+    assert "an exception" in hidden.evalue and "raise type(" in hidden.evalue  # own line
+    # a fresh process, with fresh files: only what this test's own call wrote
+    assert later.ename == "ValueError" and "seen [2, '2 " in later.evalue
+    assert "1 " not in later.evalue  # (not even what the first test's visible call wrote)
+    assert "123456" not in later.evalue

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import getpass
 import io
+import os
 import shutil
 import signal
 import subprocess
@@ -17,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import gradebook
+from autograder import cluster, gradebook
 from autograder.commands.grade import Progress
 from tests.autograder import servers
 from tests.autograder import submissions as S
@@ -309,3 +310,30 @@ def test_a_runaway_is_cut_by_its_call_budget_and_slow_honest_code_keeps_full_mar
             assert runaway["tests"][test] == points  # the other answers still count
     budget = (tmp_path / "course" / ".autograder" / "budgets" / f"{EX2}.json").read_text()
     assert '"test_gradient_descent_path"' in budget
+
+
+@pytest.mark.grading
+def test_a_folder_that_cannot_be_shipped_costs_only_its_student(tmp_path):
+    """A file name that is not UTF-8, or thousands of files, next to a notebook: that
+    student is reported, quickly, and the rest of the class is graded as alone."""
+    course = tmp_path / "course"
+    klass = {name: S.build(EX2, "solution") for name in ("a-honest", "b-bytes", "c-files")}
+    write_class(course, klass)
+    folder = course / "submitted"
+    undecodable = os.fsdecode(b"notes\xff.txt")  # as Python names a file of those bytes
+    (folder / "b-bytes" / EX2 / undecodable).write_text("x")
+    for i in range(cluster.MAX_SUBMISSION_FILES + 50):
+        (folder / "c-files" / EX2 / f"empty-{i:05d}.txt").touch()
+    done = run("grade", EX2, "--course", course, "--jobs", "1")
+    assert "Traceback" not in done.stderr and done.returncode == 1, done.stdout + done.stderr
+    assert "graded 1 of 3" in done.stdout, done.stdout
+    lines = (done.stdout + done.stderr).splitlines()
+    (bytes_line,) = [line for line in lines if "b-bytes" in line]
+    assert "not UTF-8" in bytes_line and "notes\\udcff.txt" in bytes_line
+    (files_line,) = [line for line in lines if "c-files" in line]
+    assert f"more than {cluster.MAX_SUBMISSION_FILES} files" in files_line
+    graded = scores(course)
+    assert set(graded) == {"a-honest"} and all(
+        score == graded["a-honest"][test] for test, score in graded["a-honest"].items()
+    )
+    assert sum(graded["a-honest"].values()) > 0
