@@ -13,6 +13,8 @@ then imported by nbgrader's own ``ZipCollectApp``, from a zip rebuilt with plain
 ``<student id>/<notebook>`` names, into ``submitted/<student id>/<assignment>/``.
 The LMS's own ids are kept: in the gradebook's student records (``lms_user_id``) and,
 per assignment, in ``lms_ids.csv`` in the course directory (``export`` prints them).
+That file is also the course's memory of whose each student id is (:func:`_assign_ids`):
+one student id never holds two LMS identities' work, in one zip or across imports.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import shutil
 import sys
 import unicodedata
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
@@ -61,7 +64,10 @@ the student chose (each notebook is stored as submitted/<student id>/<assignment
           (or a folder Jane Doe_4242_assignsubmission_file/ holding the notebook)
   any     <student id>/<any name>.ipynb                    -> the folder name
 Names in any script work (accents are dropped: José Núñez -> jose-nunez). Two students
-whose names give the same id get their LMS id appended (jane-doe-4242). When a student
+whose names give the same id get their LMS id appended (jane-doe-4242); an id the course
+already gave another LMS identity (lms_ids.csv) is never reused: the namesake gets its
+own (jane-doe-9999). A name the Moodle pattern reads in two ways is not imported; ids
+that print alike (a Cyrillic "а") are reported. When a student
 has several notebooks, the one named like the assignment's wins, then the latest
 Canvas submission, then the newest file. Every file not imported is listed with the
 reason. Exit status 0 if something was imported, 2 if nothing could be."""
@@ -96,7 +102,12 @@ MOODLE_FILE = re.compile(
 MOODLE_FOLDER = re.compile(
     r"^(?P<full_name>.+?)_(?P<participant>\d+)_assignsubmission_(?:file|onlinetext)_?$"
 )
+# where a Moodle prefix can end: "_<participant>_assignsubmission_file_"
+MOODLE_CUT = re.compile(r"(?<=.)(?=_\d+_assignsubmission_(?:file|onlinetext)_.)")
 JUNK = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
+# letters of other scripts that print like Latin ones (Unicode's confusables, the ones
+# that survive lower case): an id made of them reads as another student's
+LOOKALIKES = str.maketrans("аеорсухѕіјһԁԛԝӏѵαοριυνκτχϲɑıɡ", "aeopcyxsijhdqwlvaopiuvktxcaig")
 
 
 @dataclass
@@ -116,6 +127,10 @@ class Submitted:
     @property
     def identity(self) -> tuple[str, str, str]:
         return (self.lms, self.lms_id, self.name if not self.lms_id else "")
+
+
+class Ambiguous(Exception):
+    """A name in which the LMS's pattern can be read in more than one way."""
 
 
 @dataclass
@@ -149,7 +164,11 @@ def _readable(name: str) -> str:
 
 
 def identify(info: zipfile.ZipInfo, root: str = "") -> Submitted | None:
-    """Who a zip entry belongs to, from the LMS-controlled part of its path only."""
+    """Who a zip entry belongs to, from the LMS-controlled part of its path only.
+
+    Raises :class:`Ambiguous` for a flat name that could be cut into the LMS's prefix
+    and the student's file name in several places (a display name or a file name that
+    carries a Moodle prefix of its own): which part the LMS wrote cannot be known."""
     readable = _readable(info.filename) if not info.flag_bits & 0x800 else info.filename
     path = PurePosixPath(readable.replace("\\", "/"))
     parts = list(path.parts)
@@ -170,6 +189,9 @@ def identify(info: zipfile.ZipInfo, root: str = "") -> Submitted | None:
     else:
         flat = parts[0]
         canvas, moodle = CANVAS.match(flat), MOODLE_FILE.match(flat)
+        readings = len(MOODLE_CUT.findall(flat)) + (canvas is not None)
+        if readings > 1:
+            raise Ambiguous(f"its name can be read as {readings} different LMS names")
         if canvas:
             entry = Submitted(
                 info.filename,
@@ -283,7 +305,11 @@ def plan_import(
         if info.file_size > MAX_NOTEBOOK_BYTES:
             plan.notes.append(f"  skipped {shown}: larger than 50 MB")
             continue
-        entry = identify(info, root)
+        try:
+            entry = identify(info, root)
+        except Ambiguous as exc:
+            plan.notes.append(f"  skipped {shown}: {exc}; not imported, never guessed")
+            continue
         if entry is None:
             plan.notes.append(f"  skipped {shown}: its name matches no LMS pattern")
             continue
@@ -301,17 +327,8 @@ def plan_import(
                 f"  {kept.name} ({kept.lms}{' ' + kept.lms_id if kept.lms_id else ''}): "
                 f"{len(found)} notebooks; kept {_readable(kept.path)}, not {dropped}"
             )
-    # two different students whose names give one id: both get their LMS id appended
-    ids: dict[str, list[Submitted]] = {}
-    for entry in chosen.values():
-        ids.setdefault(entry.student_id, []).append(entry)
-    for sid, entries in sorted(ids.items()):
-        if len(entries) > 1:
-            for entry in entries:
-                suffix = entry.lms_id or hashlib.sha256(entry.name.encode()).hexdigest()[:6]
-                entry.student_id = f"{sid}-{suffix}"
-            listed = ", ".join(f"{e.name!r} as {e.student_id}" for e in entries)
-            plan.notes.append(f"  {len(entries)} students would be {sid}: imported {listed}")
+    known = remembered(course)
+    _assign_ids(list(chosen.values()), known, assignment, plan.notes)
     for entry in chosen.values():
         if entry.lookalike:
             plan.notes.append(
@@ -319,7 +336,147 @@ def plan_import(
                 f"carries; the file name points to {entry.lookalike}, which is not believed"
             )
         plan.chosen[entry.student_id] = entry
+    _warn_lookalikes(set(plan.chosen), known, plan.notes)
     return plan, {e.path: contents[e.path] for e in plan.chosen.values()}
+
+
+# ------------------------------------------------------- one id per LMS identity
+def remembered(course: Path | None) -> list[dict[str, str]]:
+    """Whose each student id is, as earlier imports recorded it in lms_ids.csv."""
+    path = course / LMS_IDS_FILE if course else None
+    if path is None or not path.is_file():
+        return []
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [r for r in csv.DictReader(fh) if r.get("student_id")]
+
+
+def _same_student(entry: Submitted, row: dict[str, str], assignment: str) -> bool:
+    """Whether a row of lms_ids.csv is this entry's student. A Canvas user id is one
+    student's in every course; Moodle numbers participants per assignment, so in another
+    assignment only its exact full name can tell; a folder is its name."""
+    if row.get("lms") != entry.lms:
+        return False
+    if entry.lms == "Canvas" or (entry.lms == "Moodle" and row.get("assignment") == assignment):
+        return row.get("lms_id") == entry.lms_id
+    return row.get("lms_name") == entry.name
+
+
+def _owns(entry: Submitted, rows: list[dict[str, str]], assignment: str) -> bool:
+    """Whether the student id these rows record is this entry's (this assignment's own
+    rows decide when there are any: a Moodle number is exact there)."""
+    here = [r for r in rows if r.get("assignment") == assignment]
+    return any(_same_student(entry, r, assignment) for r in here or rows)
+
+
+def _who(entry: Submitted) -> str:
+    return f"{entry.name!r} ({entry.lms}{' ' + entry.lms_id if entry.lms_id else ''})"
+
+
+def _assign_ids(
+    entries: list[Submitted], rows: list[dict[str, str]], assignment: str, notes: list[str]
+) -> None:
+    """Give every student of the zip an id that no other LMS identity has, in this zip or
+    in the course: a student the course knows keeps their id; two students whose names
+    give one id get their LMS ids appended; an id taken by someone else (a namesake from
+    an earlier import, or a name that reads like another's disambiguated id) gets the
+    LMS id appended again, until it is free. Nobody's submission is overwritten by another's."""
+    known: dict[str, list[dict[str, str]]] = {}
+    maybe: dict[tuple[str, str, str], set[str]] = {}  # (the ids an LMS id or name may own)
+    for row in rows:
+        known.setdefault(row["student_id"], []).append(row)
+        for key in (
+            (row.get("lms", ""), "id", row.get("lms_id", "")),
+            (row.get("lms", ""), "name", row.get("lms_name", "")),
+        ):
+            maybe.setdefault(key, set()).add(row["student_id"])
+    taken: dict[str, Submitted] = {}
+
+    def free(sid: str, entry: Submitted) -> bool:
+        return sid not in taken and (sid not in known or _owns(entry, known[sid], assignment))
+
+    owned = {
+        id(e): sorted(
+            sid
+            for sid in maybe.get((e.lms, "id", e.lms_id), set())
+            | maybe.get((e.lms, "name", e.name), set())
+            if _owns(e, known[sid], assignment)
+        )
+        for e in entries
+    }
+    claimed = Counter(sid for mine in owned.values() for sid in mine)
+    by_name: dict[str, list[Submitted]] = {}
+    for entry in entries:
+        mine = owned[id(entry)]
+        # (an id two of the zip's students could own, or a student with two, is never guessed)
+        if len(mine) == 1 and claimed[mine[0]] == 1:
+            entry.student_id = mine[0]
+            taken[entry.student_id] = entry
+            continue
+        by_name.setdefault(student_id_for(entry.name), []).append(entry)
+        if mine:
+            notes.append(
+                f"  {_who(entry)} could be {' or '.join(mine)} of earlier imports: "
+                f"not guessed, imported by its name"
+            )
+    # names shared in this zip first: their ids carry their own LMS ids
+    order = sorted(by_name.items(), key=lambda item: (len(item[1]) == 1, item[0]))
+    for name_id, namesakes in order:
+        for entry in sorted(namesakes, key=lambda e: e.identity):
+            wanted = name_id if len(namesakes) == 1 else f"{name_id}-{_suffix(entry)}"
+            sid = wanted
+            while not free(sid, entry):
+                sid = f"{sid}-{_suffix(entry)}"
+            if sid != wanted:
+                if wanted in taken:
+                    owner = f"{_who(taken[wanted])} in this zip"
+                else:
+                    row = known[wanted][-1]
+                    owner = (
+                        f"{row.get('lms_name')!r} ({row.get('lms')} {row.get('lms_id') or '-'}) "
+                        f"since {row.get('assignment')}"
+                    )
+                notes.append(
+                    f"  {_who(entry)} would be {wanted}, the id of {owner}: "
+                    f"a namesake, imported as {sid}"
+                )
+            entry.student_id = sid
+            taken[sid] = entry
+        if len(namesakes) > 1:
+            listed = ", ".join(f"{e.name!r} as {e.student_id}" for e in namesakes)
+            notes.append(f"  {len(namesakes)} students would be {name_id}: imported {listed}")
+
+
+def _suffix(entry: Submitted) -> str:
+    return entry.lms_id or hashlib.sha256(entry.name.encode()).hexdigest()[:6]
+
+
+def skeleton(student_id: str) -> str:
+    """What an id looks like: compatibility forms folded, accents dropped, and letters of
+    other scripts that print like Latin ones read as those (``jаne`` with a Cyrillic
+    ``а`` is ``jane``)."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", student_id).casefold())
+    bare = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return bare.translate(LOOKALIKES)
+
+
+def _warn_lookalikes(imported: set[str], rows: list[dict[str, str]], notes: list[str]) -> None:
+    """One warning per imported id that prints like another student's id: both are kept
+    (they are different LMS identities) but the instructor must be able to tell them apart."""
+    looks: dict[str, set[str]] = {}
+    for sid in imported | {r["student_id"] for r in rows}:
+        looks.setdefault(skeleton(sid), set()).add(sid)
+    for same in sorted(looks.values(), key=sorted):
+        if len(same) > 1 and same & imported:
+            listed = " and ".join(
+                sid
+                if sid.isascii()
+                else f"{sid} ({sid.encode('ascii', 'backslashreplace').decode()})"
+                for sid in sorted(same)
+            )
+            notes.append(
+                f"  warning: {listed} print alike but are different students (both kept; "
+                f"lms_ids.csv tells them apart)"
+            )
 
 
 # ---------------------------------------------------------------- the import
@@ -343,10 +500,13 @@ def _record_lms_ids(course: Path, assignment: str, plan: Plan, db_url: str | Non
     from nbgrader.api import Gradebook
 
     path = course / LMS_IDS_FILE
-    rows: list[dict[str, str]] = []
-    if path.is_file():
-        with path.open(newline="", encoding="utf-8") as fh:
-            rows = [r for r in csv.DictReader(fh) if r.get("assignment") != assignment]
+    # (a zip of one late student replaces only that student's row: the course keeps
+    # remembering whose every other id is)
+    rows = [
+        r
+        for r in remembered(course)
+        if r.get("assignment") != assignment or r["student_id"] not in plan.chosen
+    ]
     for sid, entry in sorted(plan.chosen.items()):
         rows.append(
             {
@@ -360,7 +520,7 @@ def _record_lms_ids(course: Path, assignment: str, plan: Plan, db_url: str | Non
         )
     columns = ["assignment", "student_id", "lms", "lms_id", "lms_name", "submission_id"]
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     partial = path.with_name(path.name + ".tmp")
