@@ -111,13 +111,10 @@ def test_framing_rejects_oversized_messages():
 
 
 def test_sympy_trees_are_rebuilt_without_evaluating_them():
-    """10**(10**4000) arrives as that power: evaluating it would never end."""
-    import time
-
+    """10**(10**4000) arrives as that power: evaluating it would never end (a hang that
+    pytest's timeout would stop)."""
     tower = ["Pow", ["Integer", "10"], ["Pow", ["Integer", "10"], ["Integer", "4000"]]]
-    started = time.monotonic()
     built = wire.tree_to_sympy(tower)
-    assert time.monotonic() - started < 5  # (a guard: it is instant; evaluating is not)
     assert isinstance(built, sympy.Pow) and built.exp == sympy.Pow(10, 4000, evaluate=False)
     x = sympy.Symbol("x")
     unexpanded = wire.tree_to_sympy(["Add", ["Symbol", "x", {}], ["Symbol", "x", {}]])
