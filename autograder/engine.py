@@ -537,11 +537,16 @@ class Submission:
             # message (even of a function the test passed in: the student chose what it
             # was called with), not the trace, not an exception name of its own making.
             kind = raised if known_exception_name(raised) else "an exception"
+            own_line = self._line_of_own_copy(reply.get("at", []))
             hidden = (
                 f"{label} raised {kind} (its message is not shown: in a hidden test it could "
                 "reveal the test's inputs)"
-            ) + self._line_of_own_copy(reply.get("at", []))
-            raise StudentError(text, raised, hidden)
+            ) + own_line
+            test_says = None
+            if reply.get("raised_by_test"):  # e.g. "call f on a tensor that requires grad"
+                said = reply.get("error", "").partition(": ")[2][:1000]
+                test_says = (said, f"{label} raised {kind}: {said}{own_line}")
+            raise StudentError(text, raised, hidden, test_says)
         try:
             result = scope.decode(reply.get("result"), origin=label)
             if report_inputs:
@@ -559,6 +564,23 @@ class Submission:
                 f"{label} returned something the grader cannot read ({exc})"
             ) from None
         return result, None
+
+
+def _strings_of(tree: ast.Module, depth: int = 2) -> set[str]:
+    """The string constants a test cell spells out (implicit concatenation joined), also
+    inside the source of the functions it passes to the student's code as text."""
+    found = {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    for text in list(found) if depth else []:
+        if "\n" in text and len(text) < 100_000:
+            try:
+                found |= _strings_of(ast.parse(text), depth - 1)
+            except (SyntaxError, ValueError):
+                pass
+    return found
 
 
 @functools.cache
@@ -853,7 +875,10 @@ class NotebookRunner:
             if _test_cell_line(exc.__traceback__) in hidden:
                 raised = exc.raised or "Error"
                 ename = raised if known_exception_name(raised) else "Error"
-                return self._out(captured, _error(ename, exc.in_hidden_test))
+                message = exc.in_hidden_test
+                if exc.test_says is not None and exc.test_says[0] in _strings_of(tree):
+                    message = exc.test_says[1]  # the test's own words, nothing of the student's
+                return self._out(captured, _error(ename, message))
             return self._out(captured, _error(exc.raised or "Error", str(exc)))
         except AssertionError as exc:
             return self._out(

@@ -58,10 +58,19 @@ class StudentError(Exception):
     could carry the hidden test's inputs out to the student.
     """
 
-    def __init__(self, message: str, raised: str | None = None, in_hidden_test: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        raised: str | None = None,
+        in_hidden_test: str | None = None,
+        test_says: tuple[str, str] | None = None,
+    ):
         super().__init__(message)
         self.raised = raised
         self.in_hidden_test = in_hidden_test if in_hidden_test is not None else message
+        # (text, message with it): a function the test passed in raised with this text;
+        # shown in a hidden test only if the text is one the test itself spells out
+        self.test_says = test_says
 
 
 class Opaque:

@@ -175,3 +175,44 @@ def test_what_code_kept_from_a_hidden_test_never_comes_back_later():
     assert later.ename == "ValueError" and "seen [2, '2 " in later.evalue
     assert "1 " not in later.evalue  # (not even what the first test's visible call wrote)
     assert "123456" not in later.evalue
+
+
+def test_a_function_the_test_passes_in_shows_only_the_test_s_own_words_in_a_hidden_test():
+    """The test's own ``raise`` with a message it spells out is shown; an error the
+    student provoked in the test's function (an operand whose type is named after the
+    hidden inputs) is not."""
+    from autograder.engine import Limits, NotebookRunner, get_sandbox
+
+    code = nbformat.v4.new_code_cell
+    student = (
+        "def call(f, x):\n"
+        "    return f(type(f'Leak{x}', (), {})())\n"
+        "def call_plain(f, x):\n"
+        "    return f(x)"
+    )
+    test = (
+        "from autograder.portable import portable\n"
+        "### BEGIN HIDDEN TESTS\n"
+        'guarded = portable("""def f(w):\n'
+        "    if w < 0:\n"
+        '        raise ValueError("f only takes numbers of at least 0")\n'
+        '    return w + 1""")\n'
+        "call_plain(guarded, -123456)\n"
+        "### END HIDDEN TESTS"
+    )
+    provoked = (
+        "from autograder.portable import portable\n"
+        "### BEGIN HIDDEN TESTS\n"
+        'call(portable("lambda w: w + 1"), 123456)\n'
+        "### END HIDDEN TESTS"
+    )
+    nb = nbformat.v4.new_notebook(
+        cells=[code(student), _graded(code(test), "own_words"), _graded(code(provoked), "provoked")]
+    )
+    NotebookRunner(get_sandbox(("numpy",), True), Limits(10, 60)).run(nb)
+    (own,) = nb.cells[1].outputs
+    (provoked_error,) = nb.cells[2].outputs
+    assert own.ename == "ValueError" and "f only takes numbers of at least 0" in own.evalue
+    assert "123456" not in own.evalue
+    assert provoked_error.ename == "TypeError" and "123456" not in provoked_error.evalue
+    assert "not shown" in provoked_error.evalue
