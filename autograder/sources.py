@@ -193,7 +193,8 @@ def _string_imports(
         found = _import_root(node, sys_names)
         if found is not None:
             what, root = found
-            followed.add(id(node.func if isinstance(node, ast.Call) else node.value))  # type: ignore[attr-defined]
+            if isinstance(node, (ast.Call, ast.Subscript)):  # (always one of these)
+                followed.add(id(node.func if isinstance(node, ast.Call) else node.value))
             if root is None:
                 unreadable.add(what)
             else:
