@@ -250,6 +250,33 @@ def _stores(stmt: ast.stmt) -> list[tuple[ast.expr, ast.expr]]:
     return []
 
 
+def _keeps_arguments(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a function stores one of its arguments where it outlives the call: in an
+    attribute or item, through a call that keeps it, or in a global."""
+    arguments = function.args
+    parameters = {
+        a.arg
+        for a in arguments.posonlyargs
+        + arguments.args
+        + arguments.kwonlyargs
+        + [arguments.vararg, arguments.kwarg]
+        if a is not None
+    }
+    declared = {
+        n for node in ast.walk(function) if isinstance(node, ast.Global) for n in node.names
+    }
+    for node in ast.walk(function):
+        for target, value in _stores(node) if isinstance(node, ast.stmt) else []:
+            kept = not isinstance(target, ast.Name) or target.id in declared
+            if kept and _referenced(value) & parameters:
+                return True
+        if isinstance(node, ast.Call) and _called_name(node.func) in STORING_CALLS:
+            passed = node.args + [k.value for k in node.keywords]
+            if set().union(*(_referenced(a) for a in passed)) & parameters:
+                return True
+    return False
+
+
 @dataclass
 class NotebookSources:
     """The executed cells of a submission (grader's copies) and the sandbox's report of
@@ -418,6 +445,12 @@ class NotebookSources:
                 for root in self._alias_roots(node, self.aliases):
                     found.setdefault(root, set()).add(how)
 
+        storing = STORING_CALLS | {
+            node.name
+            for tree in self.trees
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _keeps_arguments(node)
+        }
         class_bodies = [
             stmt
             for tree in self.trees
@@ -442,7 +475,7 @@ class NotebookSources:
                 elif isinstance(node, ast.arguments):
                     for default in node.defaults + node.kw_defaults:
                         note(default, "a default argument")
-                elif isinstance(node, ast.Call) and _called_name(node.func) in STORING_CALLS:
+                elif isinstance(node, ast.Call) and _called_name(node.func) in storing:
                     for argument in node.args + [k.value for k in node.keywords]:
                         note(argument, f"an argument of {_called_name(node.func)}")
         return found

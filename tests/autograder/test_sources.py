@@ -141,6 +141,10 @@ ROUTES = {
     "default argument": "import helpers\n\ndef pick(f=helpers.x):\n    return f\n\nlib = pick()",
     "global in a function": "import helpers\n\ndef setup():\n    global lib\n    lib = helpers.x\n\nsetup()",
     "inside an if": "import helpers\nif True:\n    lib = helpers.x",
+    "a function that keeps its argument": (
+        "import helpers\nkept = {}\n\ndef keep(f):\n    kept['f'] = f\n\n"
+        "keep(helpers.x)\nlib = kept['f']"
+    ),
 }
 
 
