@@ -36,6 +36,7 @@ The grader only ever reads plain data back, with size limits and a deadline.
 from __future__ import annotations
 
 import ctypes
+import functools
 import io
 import os
 import re
@@ -80,6 +81,17 @@ HIDDEN_NAMES = {
 }
 OUTPUT_CAP = 64 * 1024
 CELL_FILE = re.compile(r"^<ipython-input-(\d+)-")
+# What a function's origin is read through, captured before any submission runs: a
+# submission can rebind these names (in builtins too), not these objects.
+_TYPE = type
+_PLAIN_FUNCTION = types.FunctionType
+_PARTIAL = functools.partial
+_BUILTIN_FUNCTION = types.BuiltinFunctionType
+_CLASS_MRO = type.__dict__["__mro__"].__get__
+_CLASS_DICT = type.__dict__["__dict__"].__get__
+_PARTIAL_FUNC = functools.partial.func.__get__
+# the origin of a callable whose code cannot be read (see autograder.sources)
+UNVERIFIABLE_ORIGIN = {"module": "<unverifiable>"}
 
 # Linux constants (the same on every architecture this course runs on)
 CLONE_NEWNS = 0x00020000
@@ -301,16 +313,44 @@ class Session:
         return []
 
     def _origin(self, value: Any) -> dict[str, Any]:
-        """Where a function's code came from: the grader's cell and line, or a module."""
-        target = getattr(value, "func", value)  # (functools.partial)
-        code = getattr(target, "__code__", None)
-        if isinstance(code, types.CodeType):
+        """Where a function's code came from: the grader's cell and line, or a module.
+
+        Only a real ``functools.partial`` is followed to its ``func``; any other callable
+        that is not a plain function is judged by its class's ``__call__`` when that is
+        a plain function (a cell's code object, reported as ``__call__``), else it is
+        unverifiable: an object's own ``func`` or ``__module__`` proves nothing.
+        """
+        target = value
+        for _ in range(100):  # (a partial of a partial ...)
+            if _TYPE(target) is not _PARTIAL:
+                break
+            target = _PARTIAL_FUNC(target)
+        kind = _TYPE(target)
+        if kind is _BUILTIN_FUNCTION:  # C code: its module is set by the extension
+            module = target.__module__
+            return {"module": module[:200]} if _TYPE(module) is str else UNVERIFIABLE_ORIGIN
+        if kind is not _PLAIN_FUNCTION:
+            call = next(
+                (
+                    _CLASS_DICT(c)["__call__"]
+                    for c in _CLASS_MRO(kind)
+                    if "__call__" in _CLASS_DICT(c)
+                ),
+                None,
+            )
+            if _TYPE(call) is not _PLAIN_FUNCTION:
+                return UNVERIFIABLE_ORIGIN
+            target = call
+        code = target.__code__
+        if _TYPE(code) is types.CodeType:
             match = CELL_FILE.match(code.co_filename)
             cell = self.cell_of_count.get(int(match.group(1))) if match else None
             if cell is not None:
                 return {"cell": cell, "line": code.co_firstlineno, "code_name": code.co_name}
-        module = getattr(target, "__module__", None)
-        return {"module": module[:200]} if isinstance(module, str) else {}
+            if kind is not _PLAIN_FUNCTION:  # a __call__ from no cell: nothing to read
+                return UNVERIFIABLE_ORIGIN
+        module = target.__module__
+        return {"module": module[:200]} if _TYPE(module) is str else UNVERIFIABLE_ORIGIN
 
     def op_names(self) -> dict[str, Any]:
         kinds: dict[str, dict[str, Any]] = {}
