@@ -81,11 +81,18 @@ import json, os, sys
 mine = {os.getpid()}
 seen = {}
 places = {"tmp": "/tmp", "shm": "/dev/shm", "cwd": os.getcwd(), "home": os.environ["HOME"]}
+# the grader's read-only mounts (the course's code and venv, when they live under /tmp)
+# and the folders that only hold them are the sandbox's, not what a session left
+read_only = [line.split()[4] for line in open("/proc/self/mountinfo")
+             if "ro" in line.split()[5].split(",")]
+def ours(path):
+    return any(m == path or m.startswith(path + "/") for m in read_only)
 for label, place in places.items():
     found = []
     for root, dirs, files in os.walk(place):
+        dirs[:] = [d for d in dirs if os.path.join(root, d) not in read_only]
         found += [os.path.join(root, name) for name in files + dirs]
-    seen[label] = sorted(p for p in found if p != os.getcwd())
+    seen[label] = sorted(p for p in found if p != os.getcwd() and not ours(p))
 procs = sorted(
     open(f"/proc/{p}/cmdline", "rb").read().replace(b"\0", b" ").decode()[:60]
     for p in os.listdir("/proc") if p.isdigit()
