@@ -188,7 +188,12 @@ def test_interrupting_check_in_a_class_is_safe(tmp_path, reference_copy):
 
     first = json.loads(run("check", reference_copy, "--json").stdout)
     slow = tmp_path / "slow.ipynb"
-    nbformat.write(S.from_fixture(S.ADVERSARIAL / "a14-infinite-loops.ipynb"), str(slow))
+    runaway = S.from_fixture(S.ADVERSARIAL / "a14-infinite-loops.ipynb")
+    # about a minute of the student's own cells first (each within its cell limit), so
+    # that the interrupt finds the check still grading however busy the machine is
+    waits = [nbformat.v4.new_code_cell("import time\ntime.sleep(12)") for _ in range(5)]
+    runaway.cells[1:1] = waits
+    nbformat.write(runaway, str(slow))
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     proc = subprocess.Popen(
