@@ -200,6 +200,9 @@ def test_interrupting_check_in_a_class_is_safe(tmp_path, reference_copy):
         [sys.executable, "-m", "autograder", "check", str(slow)],
         cwd=REPO,
         env=dict(os.environ, TMPDIR=str(scratch)),
+        # as from a terminal: a shell without job control starts background jobs with
+        # SIGINT ignored (CI scripts run so), and the check would never see the Ctrl-C
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
